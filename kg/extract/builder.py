@@ -1,0 +1,140 @@
+"""Turn mentions and rule matches into facts that carry their evidence."""
+
+from __future__ import annotations
+
+from ..lexicon import Lexicon
+from ..model import Entity, Evidence, Extraction, Fact, SourceDocument, Term
+from ..namespaces import Namespaces
+from ..slugs import pinyin, slugify
+from .mentions import Mention
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class FactBuilder:
+    """Collects one document's entities and facts; every fact gets an Evidence."""
+
+    def __init__(self, document: SourceDocument, lexicon: Lexicon, ns: Namespaces) -> None:
+        self.document = document
+        self.lexicon = lexicon
+        self.ns = ns
+        self.result = Extraction(document=document)
+        self.doc_iri = ns.document(document.meta.doc_id)
+
+    def kgo(self, local: str) -> str:
+        return self.ns.kgo(local)
+
+    def evidence(self, start: int, end: int, rule: str) -> Evidence:
+        """Evidence for the normalised span [start, end): raw offsets, sentence, surface."""
+        raw_start, raw_end = self.document.raw_span(start, end)
+        return Evidence(
+            doc_id=self.document.meta.doc_id, rule=rule, start=raw_start, end=raw_end,
+            sentence=self.document.sentence_at(start), surface=self.document.raw[raw_start:raw_end],
+        )
+
+    def add(self, subject: str, predicate: str, obj: Term, evidence: Evidence) -> None:
+        self.result.facts.append(Fact(subject, predicate, obj, evidence))
+
+    def entity(self, mention: Mention) -> Entity:
+        """The entity a mention names; a new one is registered with its type and labels."""
+        if mention.iri is not None:
+            entry = self.lexicon.entries[mention.iri]
+            entity = Entity(entry.iri, entry.types, entry.label_zh, True, entry.label_en, entry.pinyin)
+            self.result.entities.setdefault(entity.iri, entity)
+            return entity
+        head = mention.head
+        assert head is not None
+        iri = self.ns.entity(head.kind, slugify(mention.surface))
+        entity = self.result.entities.get(iri)
+        if entity is None:
+            entity = Entity(iri, (head.cls,), mention.surface, False, None, pinyin(mention.surface))
+            self.result.entities[iri] = entity
+        evidence = self.evidence(mention.start, mention.end, mention.rule)
+        self.add(iri, RDF_TYPE, Term.iri(self.kgo(head.cls)), evidence)
+        self.add(iri, RDFS_LABEL, Term(mention.surface, lang="zh"), evidence)
+        self.add(iri, RDFS_LABEL, Term(entity.pinyin or mention.surface, lang="zh-Latn-pinyin"), evidence)
+        self.add(iri, self.kgo("pinyin"), Term(entity.pinyin or mention.surface), evidence)
+        self.add(iri, self.kgo("machineExtracted"), Term("true", datatype=XSD + "boolean"), evidence)
+        return entity
+
+
+class RuleContext(FactBuilder):
+    """The builder plus what relation rules need: mentions by sentence, spans, observations."""
+
+    def __init__(self, document: SourceDocument, lexicon: Lexicon, ns: Namespaces, mentions: list[Mention]) -> None:
+        super().__init__(document, lexicon, ns)
+        self.mentions = mentions
+        self._iris: dict[tuple[int, int], str] = {}
+
+    def iri_of(self, mention: Mention) -> str:
+        """The entity IRI of a mention (registering a new entity once)."""
+        key = (mention.start, mention.end)
+        if key not in self._iris:
+            self._iris[key] = self.entity(mention).iri
+        return self._iris[key]
+
+    def types_of(self, mention: Mention) -> tuple[str, ...]:
+        entity = self.result.entities.get(self.iri_of(mention))
+        return entity.types if entity else ()
+
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+    def relate(self, subject: Mention | str, predicate: str, obj: Mention | Term,
+               span: tuple[int, int], rule: str) -> None:
+        """Assert subject predicate object, with evidence covering the normalised span."""
+        s = subject if isinstance(subject, str) else self.iri_of(subject)
+        o = obj if isinstance(obj, Term) else Term.iri(self.iri_of(obj))
+        self.add(s, self.kgo(predicate), o, self.evidence(span[0], span[1], rule))
+
+    def new_entity(self, kind: str, cls: str, label_zh: str, span: tuple[int, int], rule: str,
+                   slug: str | None = None) -> str:
+        """An entity the text defines without a head pattern (a task, a project, an indicator)."""
+        iri = self.ns.entity(kind, slug or slugify(label_zh))
+        evidence = self.evidence(span[0], span[1], rule)
+        if iri not in self.result.entities:
+            self.result.entities[iri] = Entity(iri, (cls,), label_zh, False, None, pinyin(label_zh))
+        self.add(iri, RDF_TYPE, Term.iri(self.kgo(cls)), evidence)
+        self.add(iri, RDFS_LABEL, Term(label_zh, lang="zh"), evidence)
+        self.add(iri, RDFS_LABEL, Term(pinyin(label_zh), lang="zh-Latn-pinyin"), evidence)
+        self.add(iri, self.kgo("machineExtracted"), Term("true", datatype=XSD + "boolean"), evidence)
+        return iri
+
+    def indicator(self, label_zh: str, span: tuple[int, int], rule: str) -> str:
+        """The indicator concept for a label: curated when the lexicon knows it, else new."""
+        known = [e for e in self.lexicon.lookup(label_zh) if "Indicator" in e.types]
+        if known:
+            return known[0].iri
+        return self.new_entity("indicator", "Indicator", label_zh, span, rule)
+
+    def observation(self, subject: str, indicator_label: str, value: str, unit: str, period: str,
+                    status: str, span: tuple[int, int], rule: str, *,
+                    growth: str | None = None, constraint: str | None = None) -> str:
+        """An indicator observation (Data Cube pattern): subject, indicator, value, unit, period,
+        actual or target; every triple of it carries the same evidence."""
+        indicator = self.indicator(indicator_label, span, rule)
+        slug = "-".join([subject.rsplit("/", 1)[-1], indicator.rsplit("/", 1)[-1], slugify(period), status.lower()])
+        iri = self.ns.entity("observation", slug)
+        evidence = self.evidence(span[0], span[1], rule)
+        triples = [
+            (RDF_TYPE, Term.iri(self.kgo("Observation"))),
+            (self.kgo("observedEntity"), Term.iri(subject)),
+            (self.kgo("indicator"), Term.iri(indicator)),
+            (self.kgo("value"), Term(value, datatype=XSD + "decimal")),
+            (self.kgo("unit"), Term(unit)),
+            (self.kgo("period"), Term(period)),
+            (self.kgo("status"), Term.iri(self.kgo(status))),
+            (RDFS_LABEL, Term(f"{indicator_label} {period} {value}{unit}", lang="zh")),
+        ]
+        if "-" not in period and len(period) == 4:
+            triples.append((self.kgo("year"), Term(period, datatype=XSD + "gYear")))
+        if growth is not None:
+            triples.append((self.kgo("averageGrowthRate"), Term(growth, datatype=XSD + "decimal")))
+        if constraint is not None:
+            triples.append((self.kgo("constraintKind"), Term.iri(self.kgo(constraint))))
+        for predicate, obj in triples:
+            self.add(iri, predicate, obj, evidence)
+        return iri
