@@ -1,0 +1,43 @@
+"""Shared fixtures: one build of the seeds per test session, reused read-only by most tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import BuildOptions, BuildResult, run_build
+from kg.namespaces import DEFAULT_BASE, Namespaces
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def ns() -> Namespaces:
+    return Namespaces(DEFAULT_BASE)
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory) -> BuildResult:
+    out = tmp_path_factory.mktemp("seeds") / "build"
+    return run_build(BuildOptions(seeds=SEEDS, out=out, base=DEFAULT_BASE))
+
+
+@pytest.fixture(scope="session")
+def seeds_store(seeds_build):
+    from kg.store import open_store
+
+    return open_store(seeds_build.out)
+
+
+@pytest.fixture(scope="session")
+def run_sparql(seeds_store, ns):
+    """Run a query over the seeds' store and return rows as lists of plain values."""
+    from kg.query import run_query
+
+    def run(query: str) -> list[list[str | None]]:
+        result = run_query(seeds_store, query, ns)
+        return [[None if t is None else t.value for t in row] for row in result.rows]
+
+    return run
