@@ -58,10 +58,12 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help="Build folder to (re)place.")
 @base_option
-@click.option("--reasoner", type=click.Choice(["owlrl"]), default="owlrl", show_default=True,
-              help="OWL 2 RL engine.")
+@click.option("--reasoner", type=click.Choice(["owlrl", "none"]), default="owlrl", show_default=True,
+              help="OWL 2 RL engine ('none' skips the closure, for quick iterations).")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Run SHACL validation (skipping it is for quick iterations; exit code is then 0).")
 @click.option("-q", "--quiet", is_flag=True, help="No per-stage progress.")
-def build(seeds: Path, out: Path, base: str, reasoner: str, quiet: bool) -> None:
+def build(seeds: Path, out: Path, base: str, reasoner: str, validate: bool, quiet: bool) -> None:
     """Build the graph from SEEDS into OUT: store, dumps, validation report."""
     from .build import BuildOptions, run_build
 
@@ -69,7 +71,7 @@ def build(seeds: Path, out: Path, base: str, reasoner: str, quiet: bool) -> None
         if not quiet:
             click.echo(f"{stage.name:<9} {stage.seconds:6.2f} s  {stage.detail}", err=True)
 
-    result = run_build(BuildOptions(seeds=seeds, out=out, base=base, reasoner=reasoner), progress)
+    result = run_build(BuildOptions(seeds=seeds, out=out, base=base, reasoner=reasoner, validate=validate), progress)
     total = sum(s.seconds for s in result.stages)
     report = result.validation
     click.echo(f"built {result.out}: {result.documents} documents, {result.facts} facts, "

@@ -13,4 +13,7 @@ ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 QUERIES_DIR = PROJECT_ROOT / "queries"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kaifang.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-REFERENCE_FILES = (ONTOLOGY_DIR / "reference.ttl", ONTOLOGY_DIR / "industries.ttl")
+# Curated data: every Turtle file in ontology/ except the T-box and the shapes.
+REFERENCE_FILES = tuple(sorted(
+    p for p in ONTOLOGY_DIR.glob("*.ttl") if p.name not in ("kaifang.ttl", "shapes.ttl")
+))

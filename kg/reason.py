@@ -78,7 +78,12 @@ def owlrl_closure(triples: list[ox.Triple], ns: Namespaces) -> Closure:
     return Closure("owlrl", len(triples), sorted(inferred, key=str))
 
 
-ENGINES = {"owlrl": owlrl_closure}
+def no_closure(triples: list[ox.Triple], ns: Namespaces) -> Closure:
+    """For quick iterations on extraction: no inferences at all."""
+    return Closure("none", len(triples), [])
+
+
+ENGINES = {"owlrl": owlrl_closure, "none": no_closure}
 
 
 def close(store: ox.Store, ns: Namespaces, engine: str = "owlrl") -> Closure:

@@ -31,6 +31,7 @@ class ValidationReport:
     conforms: bool
     findings: list[Finding] = field(default_factory=list)
     report_turtle: str = ""
+    skipped: bool = False
 
     @property
     def counts(self) -> Counter:
@@ -41,6 +42,8 @@ class ValidationReport:
         return self.counts.get("ERROR", 0)
 
     def summary(self) -> str:
+        if self.skipped:
+            return "not validated (--no-validate)"
         c = self.counts
         return f"{c.get('ERROR', 0)} errors, {c.get('WARN', 0)} warnings, {c.get('INFO', 0)} infos"
 
