@@ -45,7 +45,7 @@ def as_table(result: QueryResult, prefixes: dict[str, str]) -> str:
         return as_ntriples(result)
     cells = [[compact(t, prefixes) for t in row] for row in result.rows]
     widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
-    line = "+".join("-" * (w + 2) for w in widths)
+    line = "-+-".join("-" * w for w in widths)
     out = [" | ".join(_pad(v, w) for v, w in zip(result.variables, widths)), line]
     out += [" | ".join(_pad(c, w) for c, w in zip(row, widths)) for row in cells]
     return "\n".join(out)
