@@ -75,3 +75,27 @@ GENERIC_PREFIXES = frozenset({
     "境外", "边境", "跨境", "国际", "重要", "现代", "特色", "区域", "中心", "核心", "主要", "陆海新", "出海",
     "南向", "开放", "开放合作", "城市", "各级", "市", "县", "区", "功能", "产业", "物流", "临港", "沿海",
 })
+
+# Heads of organisation names read from slots that can only hold an organisation (责任单位
+# lists, issuers, speakers' affiliations). Too short or too common for running text (…局
+# would find 格局, …部 would find 内部), so only the slot readers use them. Longest first.
+UNIT_HEADS: tuple[Head, ...] = tuple(sorted((
+    Head("人民政府", "GovernmentBody", "organisation"),
+    Head("政府", "GovernmentBody", "organisation"),
+    Head("管理委员会", "GovernmentBody", "organisation"),
+    Head("委员会", "GovernmentBody", "organisation"),
+    Head("管委会", "GovernmentBody", "organisation"),
+    Head("办公厅", "GovernmentBody", "organisation"),
+    Head("办公室", "GovernmentBody", "organisation"),
+    Head("委", "GovernmentBody", "organisation"),
+    Head("厅", "GovernmentBody", "organisation"),
+    Head("局", "GovernmentBody", "organisation"),
+    Head("办", "GovernmentBody", "organisation"),
+    Head("部", "GovernmentBody", "organisation"),
+    Head("署", "GovernmentBody", "organisation"),
+    Head("海关", "GovernmentBody", "organisation"),
+    Head("有限责任公司", "Company", "organisation"),
+    Head("有限公司", "Company", "organisation"),
+    Head("公司", "Company", "organisation"),
+    Head("集团", "Company", "organisation"),
+), key=lambda h: -len(h.suffix)))
