@@ -16,6 +16,7 @@ from .slugs import slugify
 SOURCE_SUFFIXES = (".txt", ".md")
 MANIFEST_NAME = "manifest.json"
 GENRES = ("news", "paper", "plan", "implementation-scheme", "notice")
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # policy documents are far smaller; bigger is a mistake or needs splitting
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -124,6 +125,10 @@ def meta_from_manifest(path: Path, entry: dict, text: str) -> DocumentMeta:
 
 def load_document(path: Path, manifest_entry: dict | None = None) -> SourceDocument:
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise InputError(f"{path.name}: {size / 1048576:.1f} MB is over the {MAX_DOCUMENT_BYTES // 1048576} MB "
+                             "limit for one document; split it into several files")
         data = path.read_bytes()
     except IsADirectoryError as exc:
         raise InputError(f"{path}: is a folder, not a document") from exc

@@ -22,8 +22,23 @@ BUILD_INFO = "build-info.json"
 _RENAME_EXCHANGE = 2
 
 
+def _remove_stale(out: Path) -> None:
+    """Staging or retired folders left by builds that were killed (their process is gone)."""
+    for leftover in out.parent.glob(f".{out.name}.*-*"):
+        kind, _, pid = leftover.name.rpartition("-")
+        if not pid.isdigit() or not kind.endswith((".staging", ".retired")):
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(leftover, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
 def staging_dir(out: Path) -> Path:
     out = out.resolve()
+    _remove_stale(out)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -79,12 +94,39 @@ def write_build_info(folder: Path, info: dict) -> None:
                                      encoding="utf-8")
 
 
+_PINNED: dict[int, int] = {}  # id(store) -> directory descriptor kept open for the store's life
+
+
+def _pinned_path(path: Path) -> tuple[str, int | None]:
+    """A path that keeps naming the same directory even if a build swaps ``path`` away.
+
+    A new build replaces the folder by an atomic exchange; opening through a descriptor of
+    the directory (on Linux, /proc/self/fd/N) means RocksDB never mixes files of two builds.
+    """
+    proc = Path("/proc/self/fd")
+    if not proc.is_dir():
+        return str(path), None
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    return f"/proc/self/fd/{fd}", fd
+
+
 def open_store(build_dir: Path) -> ox.Store:
     """The build's store, read-only: queries can never change it."""
     path = build_dir / STORE_DIR
     if not path.is_dir():
         raise UserError(f"no store at {path}; run 'kg build' first or pass --store")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise UserError(f"cannot open the store at {path}: {exc}") from exc
+    last_error: Exception | None = None
+    for _ in range(5):  # a swap between the checks above and the open is retried
+        fd = None
+        try:
+            pinned, fd = _pinned_path(path)
+            store = ox.Store.read_only(pinned)
+        except (OSError, RuntimeError) as exc:
+            if fd is not None:
+                os.close(fd)
+            last_error = exc
+            continue
+        if fd is not None:
+            _PINNED[id(store)] = fd
+        return store
+    raise UserError(f"cannot open the store at {path}: {last_error}")
