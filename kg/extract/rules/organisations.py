@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from ...lexicon import Lexicon, LexiconEntry
 from ...model import Term
 from ...normalise import normalise_label
-from ..builder import RuleContext
+from ...slugs import pinyin
+from ..builder import RDFS_LABEL, RuleContext
 from ..heads import UNIT_HEADS, Head
 from ..mentions import Mention
 
@@ -27,7 +28,7 @@ ORGANISATION_TYPES = frozenset({"Organisation", "GovernmentBody", "Company"})
 PLACE_TYPES = frozenset({"Place", "Country", "Province", "City", "County", "Town"})
 # administrative-level prefixes a unit name can start with; "市商务局" means the issuer's city's
 LEVEL_PREFIXES = ("自治区", "自治州", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡")
-_PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗|镇|乡)$")
+_PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗)$")
 _TRAILING_ETC = re.compile(r"(?:等(?:单位|部门|有关单位)?)$")
 _NOT_A_NAME = re.compile(r"^(?:各|有关|相关|其他|其它)|[〔〕\[\]《》“”\"]")
 
@@ -39,6 +40,8 @@ POSTS = tuple(sorted({
     "总经理", "副总经理", "董事长", "副董事长", "经理", "总裁", "副总裁", "总监", "会长", "副会长",
     "理事长", "党组书记", "首席经济学家", "新闻发言人", "发言人",
 }, key=len, reverse=True))
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯",
+                               "尉迟", "公孙", "长孙", "宇文", "端木", "独孤"})
 SPEECH_VERBS = ("说", "介绍", "表示", "指出", "认为", "强调", "透露", "坦言", "称")
 _SPEAKER = re.compile(
     rf"(?P<posts>[\u4e00-\u9fff、]*?(?:{'|'.join(POSTS)}))"
@@ -71,9 +74,10 @@ def unit_head(name: str) -> Head | None:
 
 
 def is_place_name(lexicon: Lexicon, name: str) -> bool:
-    if name in LEVEL_PREFIXES:
-        return False  # 自治区, 市: a level, not a place
-    return known_place(lexicon, name) is not None or bool(_PLACE_NAME.match(name))
+    if known_place(lexicon, name) is not None:
+        return True
+    # a bare level (自治区, 市) or a name opening with one (市住房城乡…) is no unknown place
+    return not name.startswith(LEVEL_PREFIXES) and bool(_PLACE_NAME.match(name))
 
 
 def place_prefix(lexicon: Lexicon, name: str) -> str:
@@ -207,6 +211,14 @@ class OrganisationResolver:
         self.context.relate(iri, "mentionedIn", Term.iri(self.context.doc_iri), span, rule)
 
 
+def romanised_name(name: str) -> str:
+    """A Chinese personal name as English writes it: surname, then the given name in one word
+    (黄文川 → Huang Wenchuan; 欧阳明 → Ouyang Ming)."""
+    surname_length = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+    surname, given = pinyin(name[:surname_length]), pinyin(name[surname_length:])
+    return " ".join(part.replace(" ", "").capitalize() for part in (surname, given) if part)
+
+
 def is_organisation(context: RuleContext, mention: Mention) -> bool:
     if mention.head is not None:
         return mention.head.kind == "organisation"
@@ -227,7 +239,9 @@ def speakers(context: RuleContext) -> None:
         span = (mention.start, match.end())
         rule = "speaker:organisation-post-name"
         name = match.group("name")
-        person = context.new_entity("person", "Person", name, (match.start("name"), match.end("name")), rule)
+        name_span = (match.start("name"), match.end("name"))
+        person = context.new_entity("person", "Person", name, name_span, rule)
+        context.add(person, RDFS_LABEL, Term(romanised_name(name), lang="en"), context.evidence(*name_span, rule))
         context.relate(person, "mentionedIn", Term.iri(context.doc_iri), span, rule)
         context.relate(person, "affiliatedWith", mention, span, rule)
         offset = match.start("posts")
