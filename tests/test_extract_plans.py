@@ -251,6 +251,17 @@ def test_unseen_scheme_responsible_units_become_new_government_bodies(unseen):
         f.obj.value for f in unseen.facts("responsibleUnit")}
 
 
+def test_a_plan_without_signature_takes_its_issuer_from_the_manifest_where_the_text_names_it(tmp_path, lexicon):
+    (tmp_path / "plan.txt").write_text(
+        "青禾市口岸发展规划\n一、发展基础\n口岸建设取得进展。\n二、主要任务\n(一)建设智慧口岸。推进口岸设施数字化改造,"
+        "提升通关效率。(责任单位:市商务局)\n三、保障措施\n本规划由青禾市人民政府负责组织实施。\n", encoding="utf-8")
+    entry = {"id": "qinghe-ports-plan", "title_zh": "青禾市口岸发展规划", "issuer": "青禾市人民政府", "genre": "plan"}
+    facts = Facts(extract(load_document(tmp_path / "plan.txt", entry), lexicon, NS), lexicon)
+    assert facts.objects("青禾市口岸发展规划", "issuedBy") == {"青禾市人民政府"}
+    assert facts.objects("青禾市口岸发展规划", "setsTask") == {"建设智慧口岸"}
+    assert facts.objects("建设智慧口岸", "responsibleUnit") == {"青禾市商务局"}
+
+
 # --- the outline parser ------------------------------------------------------------------------
 
 def test_outline_nests_by_the_order_styles_appear():

@@ -191,7 +191,7 @@ class PlanReader:
     def _find_loosely(self, label: str) -> tuple[int, int] | None:
         """Where the label is written, line breaks and spaces allowed between its characters."""
         pattern = r"\s*".join(re.escape(ch) for ch in label if not ch.isspace())
-        match = re.search(pattern, self.text[:20_000]) if pattern else None
+        match = re.search(pattern, self.text) if pattern else None
         return (match.start(), match.end()) if match else None
 
     def _link_own(self, plan: str, start: int, end: int) -> str:
@@ -214,7 +214,7 @@ class PlanReader:
                 org = self._organisation_ending_at(title.start - (len(before) - verb.start()))
                 if org is not None:
                     self.context.relate(plan, "issuedBy", org, (org.start, title.end), "issuer:X印发《》")
-                    self._remember_issuer(org.surface)
+                    self._remember_issuer(plan, org.surface)
             if _APPROVE_VERB.search(before):
                 verb = _APPROVE_VERB.search(before)
                 org = self._organisation_ending_at(title.start - (len(before) - verb.start()))
@@ -227,6 +227,23 @@ class PlanReader:
                 if org is not None and _APPROVED_AFTER_VERB.match(self.text, org.end):
                     self.context.relate(plan, "approvedBy", org, (title.start, org.end + 2), "approval:《》经X批准")
         self._signatures(resolver)
+        self._manifest_issuer(resolver)
+
+    def _manifest_issuer(self, resolver: OrganisationResolver) -> None:
+        """The issuer the manifest names, for an own plan the text did not sign, where the text names it."""
+        issuer = self.context.document.meta.issuer
+        if self.own_plan is None or not issuer:
+            return
+        issued_by = self.context.kgo("issuedBy")
+        if any(f.subject == self.own_plan and f.predicate == issued_by for f in self.context.result.facts):
+            return
+        span = self._find_loosely(normalise_label(issuer))
+        if span is None:
+            return
+        iri = resolver.resolve(issuer, span, "issuer:manifest")
+        if iri is not None:
+            self.context.relate(self.own_plan, "issuedBy", Term.iri(iri), span, "issuer:manifest")
+            self._remember_issuer(self.own_plan, normalise_label(issuer))
 
     def _organisation_ending_at(self, position: int):
         return next((m for m in self.context.mentions if m.end == position and is_organisation(self.context, m)),
@@ -240,11 +257,12 @@ class PlanReader:
             start -= 1
         found = self._issuer_in_lines(resolver, start, end, "issuer:X关于印发《》的通知")
         if found is not None:
-            iri, span = found
+            iri, name, span = found
             self.context.relate(plan, "issuedBy", Term.iri(iri), (span[0], title.end), "issuer:X关于印发《》的通知")
+            self._remember_issuer(plan, name)
 
     def _issuer_in_lines(self, resolver: OrganisationResolver, start: int, end: int,
-                         rule: str) -> tuple[str, tuple[int, int]] | None:
+                         rule: str) -> tuple[str, str, tuple[int, int]] | None:
         """An issuer's name written on the last one to four lines of a span (names wrap)."""
         spans = lines(self.text, start, end)
         candidates = []
@@ -254,15 +272,13 @@ class PlanReader:
             candidates.append((name, (s, end)))
         for name, span in candidates:
             if known_organisation(self.context.lexicon, name):
-                self._remember_issuer(name)
-                return resolver.resolve(name, span, rule), span
+                return resolver.resolve(name, span, rule), name, span
         for name, span in candidates:
             head = unit_head(name)
             if head is not None and not re.search(r"[\d〔〕()\[\]:,。]", name) and len(name) <= 30:
                 iri = resolver.resolve(name, span, rule)
                 if iri is not None:
-                    self._remember_issuer(name)
-                    return iri, span
+                    return iri, name, span
         return None
 
     def _signatures(self, resolver: OrganisationResolver) -> None:
@@ -287,8 +303,9 @@ class PlanReader:
                                           "issuer:signature")
             if found is None:
                 continue
-            iri, span = found
+            iri, name, span = found
             self.context.relate(plan, "issuedBy", Term.iri(iri), (span[0], end), "issuer:signature")
+            self._remember_issuer(plan, name)
             date = _date(*date_match.groups())
             if date:
                 self.context.add(plan, DCTERMS_ISSUED, Term(date, datatype=XSD_DATE),
@@ -303,8 +320,9 @@ class PlanReader:
                 return self.plan(title)
         return self.own_plan
 
-    def _remember_issuer(self, name: str) -> None:
-        if self.issuer_name is None:
+    def _remember_issuer(self, plan: str | None, name: str) -> None:
+        """The own plan's issuer: its jurisdiction expands 市…/县… in the plan's unit lists."""
+        if plan is not None and plan == self.own_plan and self.issuer_name is None:
             self.issuer_name = name
 
     # --- tasks ---------------------------------------------------------------------------
