@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..lexicon import Lexicon
 from ..model import Entity, Evidence, Extraction, Fact, SourceDocument, Term
 from ..namespaces import Namespaces
@@ -61,13 +63,68 @@ class FactBuilder:
         return entity
 
 
+MentionFinder = Callable[["RuleContext"], None]
+MENTION_FINDERS: list[MentionFinder] = []
+
+
+def mention_finder(finder: MentionFinder) -> MentionFinder:
+    """Register a finder that adds mentions (RuleContext.add_mention) before any relation rule
+    reads them: names resolved in context or defined by the document itself."""
+    if finder not in MENTION_FINDERS:
+        MENTION_FINDERS.append(finder)
+    return finder
+
+
 class RuleContext(FactBuilder):
     """The builder plus what relation rules need: mentions by sentence, spans, observations."""
 
     def __init__(self, document: SourceDocument, lexicon: Lexicon, ns: Namespaces, mentions: list[Mention]) -> None:
         super().__init__(document, lexicon, ns)
-        self.mentions = mentions
+        self._mentions = mentions
+        self._finders_ran = False
         self._iris: dict[tuple[int, int], str] = {}
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Every mention, in text order, once the registered mention finders have added theirs
+        (they run on first use, so every relation rule sees the same, complete list)."""
+        if not self._finders_ran:
+            self._finders_ran = True
+            for finder in list(MENTION_FINDERS):
+                finder(self)
+        return self._mentions
+
+    def add_mention(self, mention: Mention, iri: str) -> bool:
+        """A mention a rule resolved in context (a list item, a name the document defines) denoting
+        ``iri``: it replaces the mentions inside its span and gets its mentionedIn fact. Refused
+        (False) when it would cut through another mention."""
+        inside = [m for m in self._mentions if mention.start <= m.start and m.end <= mention.end]
+        if any(m.start < mention.end and mention.start < m.end and m not in inside for m in self._mentions):
+            return False
+        for m in inside:
+            self._mentions.remove(m)
+            self._iris.pop((m.start, m.end), None)
+        self._mentions.append(mention)
+        self._mentions.sort(key=lambda m: (m.start, -m.end))
+        self._iris[(mention.start, mention.end)] = iri
+        if mention.iri is not None:
+            self.entity(mention)
+        self.add(iri, self.kgo("mentionedIn"), Term.iri(self.doc_iri),
+                 self.evidence(mention.start, mention.end, mention.rule))
+        return True
+
+    def discard_mention(self, mention: Mention) -> None:
+        """A head-pattern mention a rule found to be no name (the shared head of a list, as in
+        "2个国家一类口岸"): it leaves the mention list, and a new entity that only it made leaves
+        the document with its facts."""
+        if mention in self._mentions:
+            self._mentions.remove(mention)
+        iri = self._iris.pop((mention.start, mention.end), None)
+        entity = self.result.entities.get(iri) if iri else None
+        if entity is None or entity.curated or iri in self._iris.values():
+            return
+        del self.result.entities[iri]
+        self.result.facts = [f for f in self.result.facts if f.subject != iri and f.obj.value != iri]
 
     def iri_of(self, mention: Mention) -> str:
         """The entity IRI of a mention (registering a new entity once)."""

@@ -288,6 +288,8 @@ def _partners_after(ctx: RuleContext, subjects, start: int, end: int) -> list[Me
                 partners.pop()  # "马来西亚关丹港": the port, not its country
             partners.append(mention)
         position = mention.end
+    if partners and re.match(r"的|等?[^，,；;。]{0,12}?(?:企业|机构|单位|高校|公司)", text[position:end]):
+        return []  # "与广东的旅行机构合作": the partner is someone of that place, not the place
     return partners
 
 
