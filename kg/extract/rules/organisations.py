@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import Lexicon, LexiconEntry
-from ...model import Term
+from ...model import Entity, Term
 from ...normalise import normalise_label
 from ...slugs import pinyin
 from ..builder import RDFS_LABEL, RuleContext
@@ -111,6 +111,7 @@ class UnitName:
     name: str
     start: int
     end: int
+    as_written: bool  # False when a carried prefix or a shared head completed the name
 
 
 def split_units(lexicon: Lexicon, text: str, start: int, end: int) -> list[UnitName]:
@@ -124,10 +125,12 @@ def split_units(lexicon: Lexicon, text: str, start: int, end: int) -> list[UnitN
     for group_start, group_end in _pieces(text, start, end, ",;"):
         items = []
         for s, e in _pieces(text, group_start, group_end, "、"):
-            raw = text[s:e]
-            cleaned = _TRAILING_ETC.sub("", normalise_label(raw)).strip()
-            if cleaned:
-                items.append(UnitName(cleaned, s, s + len(raw.rstrip())))
+            etc = _TRAILING_ETC.search(text, s, e)
+            e = etc.start() if etc else e
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                items.append(UnitName(normalise_label(text[s:e]), s, e, True))
         if not items:
             continue
         last = items[-1].name
@@ -140,7 +143,7 @@ def split_units(lexicon: Lexicon, text: str, start: int, end: int) -> list[UnitN
                 name += shared_head
             elif carried and not level_prefix(lexicon, name) and not place_prefix(lexicon, name):
                 name = carried + name
-            units.append(UnitName(name, item.start, item.end))
+            units.append(UnitName(name, item.start, item.end, name == item.name))
     return units
 
 
@@ -171,7 +174,9 @@ class OrganisationResolver:
         self.lexicon = context.lexicon
         self.jurisdiction = jurisdiction
 
-    def resolve(self, name: str, span: tuple[int, int], rule: str) -> str | None:
+    def resolve(self, name: str, span: tuple[int, int], rule: str, as_written: bool = True) -> str | None:
+        """The organisation a slot names; ``span`` is where it is written, and it is recorded as a
+        mention (kgo:mentionedIn) only when the text there is the name itself (``as_written``)."""
         name = normalise_label(name).strip()
         if not name or _NOT_A_NAME.search(name):
             return None
@@ -182,7 +187,7 @@ class OrganisationResolver:
         for candidate in candidates:
             entry = known_organisation(self.lexicon, candidate)
             if entry is not None:
-                return self._curated(entry, span, rule)
+                return self._curated(entry, span, rule, as_written and candidate == name)
         full = expanded or name
         if level_prefix(self.lexicon, full) and not expanded:
             return None  # "市商务局" of an unknown city: too ambiguous to name
@@ -190,7 +195,8 @@ class OrganisationResolver:
         if head is None or len(full) > 30:
             return None
         iri = self.context.new_entity("organisation", head.cls, full, span, rule)
-        self._mentioned(iri, span, rule)
+        if as_written and not expanded:
+            self._mentioned(iri, span, rule)
         return iri
 
     def _expand(self, name: str) -> str | None:
@@ -199,12 +205,11 @@ class OrganisationResolver:
             return None
         return self.jurisdiction + name[len(prefix):]
 
-    def _curated(self, entry: LexiconEntry, span: tuple[int, int], rule: str) -> str:
-        from ...model import Entity
-
+    def _curated(self, entry: LexiconEntry, span: tuple[int, int], rule: str, mentioned: bool) -> str:
         self.context.result.entities.setdefault(
             entry.iri, Entity(entry.iri, entry.types, entry.label_zh, True, entry.label_en, entry.pinyin))
-        self._mentioned(entry.iri, span, rule)
+        if mentioned:
+            self._mentioned(entry.iri, span, rule)
         return entry.iri
 
     def _mentioned(self, iri: str, span: tuple[int, int], rule: str) -> None:
@@ -242,7 +247,7 @@ def speakers(context: RuleContext) -> None:
         name_span = (match.start("name"), match.end("name"))
         person = context.new_entity("person", "Person", name, name_span, rule)
         context.add(person, RDFS_LABEL, Term(romanised_name(name), lang="en"), context.evidence(*name_span, rule))
-        context.relate(person, "mentionedIn", Term.iri(context.doc_iri), span, rule)
+        context.relate(person, "mentionedIn", Term.iri(context.doc_iri), name_span, rule)
         context.relate(person, "affiliatedWith", mention, span, rule)
         offset = match.start("posts")
         for piece in match.group("posts").split("、"):

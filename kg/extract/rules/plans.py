@@ -153,7 +153,8 @@ class PlanReader:
         kind = "plan" if title.cls == "Plan" else "policy"
         iri = self.context.new_entity(kind, title.cls or "Plan", title.label, (title.start, title.end), rule,
                                       slug=slugify(normalise_label(title.label)))
-        self.context.relate(iri, "mentionedIn", Term.iri(self.context.doc_iri), (title.start, title.end), rule)
+        name_span = (title.start + 1, title.end - 1) if self.text[title.start] == "《" else (title.start, title.end)
+        self.context.relate(iri, "mentionedIn", Term.iri(self.context.doc_iri), name_span, rule)
         for mention in self._subjects_of(title):
             self.context.relate(iri, "concerns", mention, (title.start, title.end), "book-title:concerns")
         self.plans[title.label] = iri
@@ -434,7 +435,7 @@ class PlanReader:
             while end < len(self.text) and self.text[end] not in _UNIT_LIST_END and self.text[end] != ";":
                 end += 1
             for unit in split_units(self.context.lexicon, self.text, match.end(), end):
-                org = resolver.resolve(unit.name, (unit.start, unit.end), "responsible-unit")
+                org = resolver.resolve(unit.name, (unit.start, unit.end), "responsible-unit", unit.as_written)
                 if org is not None:
                     self.context.relate(task.iri, "responsibleUnit", Term.iri(org), (unit.start, unit.end),
                                         "responsible-unit")
