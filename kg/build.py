@@ -27,8 +27,9 @@ class BuildOptions:
     seeds: Path
     out: Path
     base: str
-    reasoner: str = "owlrl"
+    reasoner: str = "native"
     validate: bool = True
+    validator: str = "native"
     ontology_file: Path = ONTOLOGY_FILE
     reference_files: tuple[Path, ...] = REFERENCE_FILES
     shapes_file: Path = SHAPES_FILE
@@ -86,9 +87,9 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
         closure = close(store, ns, options.reasoner)
         t.detail = f"{len(closure.inferred)} inferred triples ({closure.engine})"
     with stage("validate") as t:
-        report = (validate_store(store, options.shapes_file, ns) if options.validate
+        report = (validate_store(store, options.shapes_file, ns, options.validator) if options.validate
                   else ValidationReport(conforms=True, skipped=True))
-        t.detail = report.summary()
+        t.detail = report.summary() + (f" ({report.engine})" if report.engine else "")
     with stage("write") as t:
         staging = staging_dir(options.out)
         try:
@@ -99,6 +100,7 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
             (staging / "validation.ttl").write_text(report.report_turtle, encoding="utf-8")
             write_build_info(staging, {
                 "version": __version__, "base": ns.base, "reasoner": closure.engine,
+                "validator": report.engine or "none",
                 "documents": [{"id": d.meta.doc_id, "file": d.meta.file_name, "sha256": d.sha256}
                               for d in documents],
                 "quads": len(quads), "facts": facts, "inferred": len(closure.inferred),

@@ -1,4 +1,15 @@
-"""SHACL validation of the closed dataset (pyshacl is the reference engine)."""
+"""SHACL validation of the closed dataset.
+
+Two engines give the same results (tests/test_equivalence.py compares them):
+
+- ``native`` (the default): the shapes compiled to SPARQL (kg/shacl.py) and run by the store,
+  so tens of thousands of evidence nodes are checked in the query engine, not in Python.
+- ``pyshacl``: the reference, over an rdflib copy of the dataset; minutes on large corpora.
+
+Both return the same ValidationReport, and the report graph (validation.ttl) has the same
+shape: one sh:ValidationResult per result, with focus node, path, value, severity, source
+shape, constraint component and the shape's messages.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +19,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import Namespaces
+from .namespaces import STANDARD_PREFIXES, Namespaces
 
 SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_LEVELS = {SH + "Violation": "ERROR", SH + "Warning": "WARN", SH + "Info": "INFO"}
+ENGINES = ("native", "pyshacl")
+DEFAULT_ENGINE = "native"
 
 
 @dataclass(frozen=True)
@@ -20,10 +33,15 @@ class Finding:
 
     level: str  # ERROR, WARN or INFO
     focus: str
-    path: str | None
-    shape: str | None
+    path: str | None  # an IRI, or SPARQL property-path text for complex paths
+    shape: str | None  # None for a blank-node shape
     message: str
     value: str | None
+    component: str | None = None  # the SHACL constraint component, e.g. sh:MinCountConstraintComponent
+
+    def key(self) -> tuple:
+        """What identifies a result independently of the engine and of message wording."""
+        return (self.focus, self.path, self.shape, self.component, self.level, self.value)
 
 
 @dataclass
@@ -32,6 +50,7 @@ class ValidationReport:
     findings: list[Finding] = field(default_factory=list)
     report_turtle: str = ""
     skipped: bool = False
+    engine: str = ""
 
     @property
     def counts(self) -> Counter:
@@ -48,19 +67,114 @@ class ValidationReport:
         return f"{c.get('ERROR', 0)} errors, {c.get('WARN', 0)} warnings, {c.get('INFO', 0)} infos"
 
 
-def validate_store(store: ox.Store, shapes_file: Path, ns: Namespaces) -> ValidationReport:
+def validate_store(store: ox.Store, shapes_file: Path, ns: Namespaces, engine: str = DEFAULT_ENGINE) -> ValidationReport:
     """Validate the union of all graphs against the shapes; the closure is already in the data."""
+    shapes_turtle = ns.rebase(shapes_file.read_text(encoding="utf-8"))
+    if engine == "pyshacl":
+        return pyshacl_validate(store, shapes_turtle)
+    if engine == "native":
+        return native_validate(store, shapes_turtle, ns)
+    raise ValueError(f"unknown validator {engine!r}")
+
+
+def _sort_key(f: Finding) -> tuple:
+    return (f.level, f.focus, f.path or "", f.message, f.shape or "", f.component or "", f.value or "")
+
+
+# --- native: shapes compiled to SPARQL -------------------------------------------------------
+
+def native_validate(store: ox.Store, shapes_turtle: str, ns: Namespaces) -> ValidationReport:
+    from .shacl import compile_shapes, path_text
+
+    def subclasses(cls: str) -> list[str]:
+        query = f"SELECT DISTINCT ?c WHERE {{ ?c <{STANDARD_PREFIXES['rdfs']}subClassOf>* <{cls}> }}"
+        found = {row["c"].value for row in store.query(query, use_default_graph_as_union=True)
+                 if isinstance(row["c"], ox.NamedNode)}
+        return sorted(found | {cls})
+
+    graph, checks = compile_shapes(shapes_turtle, subclasses)
+    prefixes = ns.prefixes()
+    results: list[tuple] = []  # (finding, check, focus term, value term)
+    for check in checks:
+        path = path_text(graph, check.path)
+        shape = check.shape.value if isinstance(check.shape, ox.NamedNode) else None
+        message = _english(check.messages) or _generic_message(check)
+        level = SEVERITY_LEVELS.get(check.severity, "INFO")
+        for row in store.query(check.query, prefixes=prefixes, use_default_graph_as_union=True):
+            focus = row["this"]
+            value = row["value"] if check.has_value else None
+            finding = Finding(level, focus.value, path, shape, message,
+                              value.value if value is not None else None, check.component)
+            results.append((finding, check, focus, value))
+    results.sort(key=lambda r: _sort_key(r[0]))
+    findings = [r[0] for r in results]
+    conforms = not any(r[1].severity == SH + "Violation" for r in results)
+    return ValidationReport(conforms, findings, _report_turtle(conforms, results, graph, ns), engine="native")
+
+
+def _english(messages) -> str:
+    english = [m for m in messages if isinstance(m, ox.Literal) and m.language in (None, "", "en")]
+    chosen = english or list(messages)
+    return chosen[0].value if chosen else ""
+
+
+def _generic_message(check) -> str:
+    component = check.component[len(SH):].replace("ConstraintComponent", "")
+    return f"Value does not satisfy sh:{component[0].lower()}{component[1:]}"
+
+
+def _report_turtle(conforms: bool, results: list[tuple], graph, ns: Namespaces) -> str:
+    """The SHACL validation report as Turtle; blank nodes are numbered in result order."""
+    sh = lambda local: ox.NamedNode(SH + local)  # noqa: E731
+    rdf_type = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
+    report = ox.BlankNode("report")
+    triples = [ox.Triple(report, rdf_type, sh("ValidationReport")),
+               ox.Triple(report, sh("conforms"), ox.Literal("true" if conforms else "false",
+                                                             datatype=ox.NamedNode(STANDARD_PREFIXES["xsd"] + "boolean")))]
+    copied: dict = {}
+    for number, (_, check, focus, value) in enumerate(results, start=1):
+        node = ox.BlankNode(f"r{number}")
+        triples += [ox.Triple(report, sh("result"), node), ox.Triple(node, rdf_type, sh("ValidationResult")),
+                    ox.Triple(node, sh("focusNode"), focus), ox.Triple(node, sh("resultSeverity"), ox.NamedNode(check.severity)),
+                    ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(check.component)),
+                    ox.Triple(node, sh("sourceShape"), _copy(check.shape, graph, copied, triples))]
+        if check.path is not None:
+            triples.append(ox.Triple(node, sh("resultPath"), _copy(check.path, graph, copied, triples)))
+        if value is not None:
+            triples.append(ox.Triple(node, sh("value"), value))
+        triples += [ox.Triple(node, sh("resultMessage"), m) for m in check.messages]
+    prefixes = {k: v for k, v in ns.prefixes().items() if k in ("sh", "kgo", "kgs", "rdf", "rdfs", "xsd", "skos",
+                                                                   "dcterms", "prov")}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+
+
+def _copy(node, graph, copied: dict, triples: list):
+    """A shapes-graph node for the report; blank nodes (paths, anonymous shapes) with their structure."""
+    if not isinstance(node, ox.BlankNode):
+        return node
+    if node not in copied:
+        copied[node] = ox.BlankNode(f"s{len(copied) + 1}")
+        for predicate, objects in graph.out.get(node, {}).items():
+            for obj in objects:
+                triples.append(ox.Triple(copied[node], ox.NamedNode(predicate), _copy(obj, graph, copied, triples)))
+    return copied[node]
+
+
+# --- pyshacl: the reference -------------------------------------------------------------------
+
+def pyshacl_validate(store: ox.Store, shapes_turtle: str) -> ValidationReport:
     import pyshacl
     import rdflib
 
     from .rdfterms import graph_of
 
     data = graph_of(store.quads_for_pattern(None, None, None, None))
-    shapes = rdflib.Graph().parse(data=ns.rebase(shapes_file.read_text(encoding="utf-8")), format="turtle")
+    shapes = rdflib.Graph().parse(data=shapes_turtle, format="turtle")
     conforms, report_graph, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
     )
-    return ValidationReport(conforms, _findings(report_graph), report_graph.serialize(format="turtle"))
+    return ValidationReport(conforms, _findings(report_graph), report_graph.serialize(format="turtle"),
+                            engine="pyshacl")
 
 
 def _findings(report) -> list[Finding]:
@@ -74,12 +188,42 @@ def _findings(report) -> list[Finding]:
         english = [m for m in messages if getattr(m, "language", None) in (None, "en")]
         message = str((english or messages or [""])[0])
         path, shape, value = (report.value(result, p) for p in (sh.resultPath, sh.sourceShape, sh.value))
+        component = report.value(result, sh.sourceConstraintComponent)
         findings.append(Finding(
             level=SEVERITY_LEVELS.get(severity, "INFO"),
             focus=str(report.value(result, sh.focusNode)),
-            path=str(path) if path is not None else None,
-            shape=str(shape) if shape is not None else None,
+            path=_rdflib_path_text(report, path),
+            shape=str(shape) if isinstance(shape, rdflib.URIRef) else None,
             message=message,
             value=str(value) if value is not None else None,
+            component=str(component) if component is not None else None,
         ))
-    return sorted(findings, key=lambda f: (f.level, f.focus, f.path or "", f.message))
+    return sorted(findings, key=_sort_key)
+
+
+def _rdflib_path_text(graph, node) -> str | None:
+    """The same path text as kg.shacl.path_text, read from an rdflib report graph."""
+    import rdflib
+
+    if node is None:
+        return None
+    if isinstance(node, rdflib.URIRef):
+        return str(node)
+
+    def text(n) -> str:
+        if isinstance(n, rdflib.URIRef):
+            return f"<{n}>"
+        sh = rdflib.Namespace(SH)
+        if graph.value(n, rdflib.RDF.first) is not None:
+            return "(" + "/".join(text(i) for i in graph.items(n)) + ")"
+        for predicate, template in ((sh.inversePath, "^({})"), (sh.zeroOrMorePath, "({})*"),
+                                    (sh.oneOrMorePath, "({})+"), (sh.zeroOrOnePath, "({})?")):
+            inner = graph.value(n, predicate)
+            if inner is not None:
+                return template.format(text(inner))
+        alternatives = graph.value(n, sh.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(text(i) for i in graph.items(alternatives)) + ")"
+        return str(n)
+
+    return text(node)
