@@ -34,7 +34,7 @@ _PAIR_ROUTE = re.compile(
 _MAIN_CORRIDOR = re.compile(
     r"以(?P<ends>[^，,。；;]{2,40}?)的?(?:高速公路|铁路|公路|高铁|航线|水运|运输)(?:和(?:高速公路|铁路|公路|高铁))?"
     r"为(?:主|主要|骨干)?(?:通道|轴线|骨架|纽带|依托)")
-_ON_CORRIDOR = re.compile(r"(?:是|为|作为|打造成为|建设成为)(?:我国|国家)?(?P<corridor>.{2,20}?)的?"
+_ON_CORRIDOR = re.compile(r"(?:是|为|作为|成为|打造成为|建设成为)(?:我国|国家)?(?P<corridor>.{2,20}?)的?"
                           r"(?:门户|枢纽|节点|起点|终点|出海口|重要节点|关键节点|陆海交汇门户)")
 _COOPERATION = re.compile(r"合作|协议|协定|往来|共建|对接|交流|联动")
 # Chinese one- or two-character country abbreviations used in bilateral names (中马, 中泰, 中印尼).
