@@ -147,3 +147,81 @@ def eval_command(gold: Path, store_dir: Path, base: str, show_errors: bool) -> N
                 click.echo(f"    missed {line}")
             for line in score.wrong:
                 click.echo(f"    wrong  {line}")
+
+
+@main.command()
+@store_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("releases"), show_default=True,
+              help="Folder of releases; this one is written to OUT/VERSION and OUT/latest points at the newest.")
+@click.option("--base", default=None, help="Base IRI (default: the one the store was built with, which it must match).")
+@click.option("--version", "release_version", help="Release version (default: issued date and a digest of the data).")
+@click.option("--date", "issued", help="Issued date, YYYY-MM-DD (default: the newest source document's date).")
+@click.option("--endpoint", help="SPARQL endpoint URL the DCAT description advertises (default: BASE/sparql).")
+@click.option("--previous", type=click.Path(path_type=Path),
+              help="Release to write the changelog against (default: the newest earlier release in OUT).")
+def publish(store_dir: Path, out: Path, base: str | None, release_version: str | None, issued: str | None,
+            endpoint: str | None, previous: Path | None) -> None:
+    """Write a versioned release: dumps, VoID/DCAT, changelog, checksums and a static site."""
+    from .publish import PublishOptions
+    from .publish import publish as run_publish
+
+    result = run_publish(PublishOptions(store=store_dir, out=out, base=base, version=release_version,
+                                        issued=issued, endpoint=endpoint, previous=previous))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"published {result.folder}: version {result.version}, issued {result.issued}, "
+               f"{result.triples} triples, {result.entities} entities, {result.pages} pages; {result.changes}")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port (0: any free one).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds a query may run before it is stopped (HTTP 503).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries that run at the same time (one process each).")
+@click.option("-q", "--quiet", is_flag=True, help="No request log.")
+def serve(store_dir: Path, host: str, port: int, timeout: float, workers: int, quiet: bool) -> None:
+    """Serve the store read-only as a SPARQL 1.1 Protocol endpoint at /sparql."""
+    from .publish.release import read_build_base
+    from .serve import ServeOptions, start_server
+
+    import signal
+
+    server = start_server(ServeOptions(store_dir, host, port, timeout, workers, quiet), read_build_base(store_dir))
+    click.echo(f"SPARQL endpoint {server.url} (read-only, timeout {timeout:g} s); Ctrl-C stops it", err=True)
+    signal.signal(signal.SIGTERM, _stop_on_signal)  # 'kill' stops it as cleanly as Ctrl-C
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _stop_on_signal(*_) -> None:
+    raise KeyboardInterrupt
+
+
+@main.command()
+@click.option("--endpoint", required=True,
+              help="Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/kaifang/data (Fuseki).")
+@click.option("--release", "release_dir", type=click.Path(path_type=Path), default=Path("releases/latest"),
+              show_default=True, help="Release folder made by 'kg publish'.")
+@click.option("--replace", is_flag=True, help="PUT each graph (replacing its content) instead of POST (adding).")
+@click.option("--user", help="User name for HTTP basic or digest auth; the password is read from KG_PUSH_PASSWORD.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
+              help="Seconds to wait for the store per graph.")
+def push(endpoint: str, release_dir: Path, replace: bool, user: str | None, timeout: float) -> None:
+    """Load a release into an external store, one named graph per document (Graph Store Protocol)."""
+    from .push import PushOptions
+    from .push import push as run_push
+
+    def progress(graph) -> None:
+        click.echo(f"{'PUT' if replace else 'POST'} {graph.graph}: {graph.triples} triples (HTTP {graph.status})", err=True)
+
+    result = run_push(PushOptions(endpoint, release_dir, replace, user, os.environ.get("KG_PUSH_PASSWORD"), timeout),
+                      progress)
+    click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples to {endpoint}")

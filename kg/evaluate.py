@@ -5,6 +5,9 @@ IRIs through every rdfs:label and skos:altLabel in the graph (normalised like th
 Recall: gold facts the graph holds. Precision: of the facts the extractor asserted from a
 document about a (subject, relation) the gold set covers for that document, the share that
 are in the gold set — the gold set is taken as complete for the pairs it covers.
+Observations ("indicator|value|unit|period|status") are scored the same way per
+(document, subject): every observation extracted from a document about a subject the gold
+set has observations for there is a prediction, right when it states one of them.
 """
 
 from __future__ import annotations
@@ -133,13 +136,25 @@ class GraphIndex:
             doc = row["g"].value.replace(ns.base + "graph/", ns.base + "doc/")
             if doc in files and row["t"].value.startswith(ns.ontology):
                 self.asserted[(files[doc], "type")].add((row["s"].value, row["t"].value[len(ns.ontology):]))
-        self.observations: list[dict[str, str]] = [
-            {k: (row[k].value if row[k] is not None else "") for k in ("obs", "s", "label", "value", "unit", "period", "status")}
-            for row in q("""SELECT ?obs ?s ?label ?value ?unit ?period ?status WHERE {
-                ?obs a kgo:Observation ; kgo:observedEntity ?s ; kgo:indicator ?i ; kgo:value ?value ; kgo:status ?status .
-                ?i rdfs:label ?label FILTER(lang(?label) = "zh")
-                OPTIONAL { ?obs kgo:unit ?unit } OPTIONAL { ?obs kgo:period ?period } }""")
-        ]
+        # observations with the document graph they were extracted into ("" for curated ones)
+        graphs: dict[str, set[str]] = defaultdict(set)
+        for row in q("SELECT DISTINCT ?g ?obs WHERE { GRAPH ?g { ?obs a kgo:Observation } }"):
+            doc = row["g"].value.replace(ns.base + "graph/", ns.base + "doc/")
+            graphs[row["obs"].value].add(files.get(doc, ""))
+        names: dict[str, set[str]] = defaultdict(set)  # indicator -> its zh label and altLabels
+        for row in q("""SELECT ?i ?l WHERE { ?obs kgo:indicator ?i .
+                { ?i rdfs:label ?l } UNION { ?i skos:altLabel ?l } FILTER(lang(?l) = "zh") }"""):
+            names[row["i"].value].add(normalise_label(row["l"].value))
+        self.observations: list[dict] = []
+        for row in q("""SELECT ?obs ?s ?i ?value ?text ?unit ?period ?status WHERE {
+                ?obs a kgo:Observation ; kgo:observedEntity ?s ; kgo:indicator ?i ; kgo:status ?status .
+                OPTIONAL { ?obs kgo:value ?value } OPTIONAL { ?obs kgo:valueText ?text }
+                OPTIONAL { ?obs kgo:unit ?unit } OPTIONAL { ?obs kgo:period ?period } }"""):
+            obs = {k: (row[k].value if row[k] is not None else "")
+                   for k in ("obs", "s", "i", "value", "text", "unit", "period", "status")}
+            obs["names"] = names.get(obs["i"], set())
+            obs["docs"] = graphs.get(obs["obs"], set())
+            self.observations.append(obs)
 
     def resolve(self, name: str) -> set[str]:
         return self.names.get(normalise_label(name), set())
@@ -153,22 +168,56 @@ def _literal_matches(relation: str, expected: str, actual: str) -> bool:
 
 
 def _observation_matches(index: GraphIndex, subjects: set[str], expected: str) -> bool:
-    parts = (expected.split("|") + [""] * 5)[:5]
-    indicator, value, unit, period, status = parts
-    want = _decimal(value)
+    return any(obs["s"] in subjects and _observation_is(obs, expected) for obs in index.observations)
+
+
+def _observation_is(obs: dict, expected: str) -> bool:
+    """Whether an extracted observation states the gold "indicator|value|unit|period|status".
+
+    The indicator matches when one of its names (label or altLabel) contains the gold name
+    or is contained in it; a numeric value matches numerically, a value in words textually;
+    the unit and period match when both sides state them.
+    """
+    indicator, value, unit, period, status = (expected.split("|") + [""] * 5)[:5]
+    if not obs["status"].endswith("#" + status.capitalize()):
+        return False
+    wanted = normalise_label(indicator)
+    if not any(wanted in name or name in wanted for name in obs["names"] if name):
+        return False
+    want, got = _decimal(value), _decimal(obs["value"]) if obs["value"] else None
+    if want is not None:
+        if got is None or want != got:
+            return False
+    elif normalise_label(value) != normalise_label(obs["text"]):
+        return False
+    if unit and obs["unit"] and normalise_label(unit) != normalise_label(obs["unit"]):
+        return False
+    if period and obs["period"] and normalise_label(period) != normalise_label(obs["period"]):
+        return False
+    return True
+
+
+def _observation_precision(index: GraphIndex, gold: list[GoldFact], score: RelationScore) -> None:
+    """Of the observations extracted from a document about a subject the gold set has
+    observations for in that document, the share that state one of those gold facts."""
+    expected: dict[tuple[str, str], list[str]] = defaultdict(list)  # (doc, subject IRI) -> gold objects
+    for fact in gold:
+        if fact.relation == "observation":
+            for subject in index.resolve(fact.subject):
+                expected[(fact.doc, subject)].append(fact.object)
     for obs in index.observations:
-        if obs["s"] not in subjects or not obs["status"].endswith("#" + status.capitalize()):
-            continue
-        label = normalise_label(obs["label"])
-        if normalise_label(indicator) not in label and label not in normalise_label(indicator):
-            continue
-        got = _decimal(obs["value"])
-        if want is None or got is None or want != got:
-            continue
-        if period and obs["period"] and normalise_label(period) != normalise_label(obs["period"]):
-            continue
-        return True
-    return False
+        for doc in sorted(obs["docs"]):
+            objects = expected.get((doc, obs["s"]))
+            if not objects:
+                continue
+            score.predicted += 1
+            if any(_observation_is(obs, o) for o in objects):
+                score.correct_predicted += 1
+            else:
+                shown = obs["value"] or obs["text"]
+                score.wrong.append(f"{doc[:3]} {sorted(index.labels.get(obs['s'], {obs['s']}))[0]} —observation→ "
+                                   f"{sorted(obs['names'])[0] if obs['names'] else obs['i']}|{shown}|{obs['unit']}|"
+                                   f"{obs['period']}|{obs['status'].rsplit('#', 1)[-1].lower()}")
 
 
 def evaluate(store: ox.Store, gold: list[GoldFact], ns: Namespaces) -> EvaluationReport:
@@ -198,10 +247,11 @@ def evaluate(store: ox.Store, gold: list[GoldFact], ns: Namespaces) -> Evaluatio
             else:
                 score.wrong.append(f"{doc[:3]} {sorted(index.labels.get(s, {s}))[0]} —{relation}→ "
                                    f"{sorted(index.labels.get(o, {o}))[0]}")
-    for relation in ("alias", "observation"):
-        if relation in scores:
-            scores[relation].predicted = scores[relation].found
-            scores[relation].correct_predicted = scores[relation].found
+    if "alias" in scores:
+        scores["alias"].predicted = scores["alias"].found
+        scores["alias"].correct_predicted = scores["alias"].found
+    if "observation" in scores:
+        _observation_precision(index, gold, scores["observation"])
     return EvaluationReport(dict(sorted(scores.items())))
 
 

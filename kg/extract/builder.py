@@ -83,6 +83,9 @@ class RuleContext(FactBuilder):
         self._mentions = mentions
         self._finders_ran = False
         self._iris: dict[tuple[int, int], str] = {}
+        self._observations: dict[str, tuple[str | None, str | None, str]] = {}  # iri -> (value, text, unit)
+        self._growths: set[str] = set()
+        self._constraints: set[str] = set()
 
     @property
     def mentions(self) -> list[Mention]:
@@ -167,31 +170,71 @@ class RuleContext(FactBuilder):
             return known[0].iri
         return self.new_entity("indicator", "Indicator", label_zh, span, rule)
 
-    def observation(self, subject: str, indicator_label: str, value: str, unit: str, period: str,
+    def observation(self, subject: str, indicator_label: str, value: str | None, unit: str, period: str,
                     status: str, span: tuple[int, int], rule: str, *,
-                    growth: str | None = None, constraint: str | None = None) -> str:
+                    growth: str | None = None, constraint: str | None = None,
+                    value_text: str | None = None) -> str:
         """An indicator observation (Data Cube pattern): subject, indicator, value, unit, period,
-        actual or target; every triple of it carries the same evidence."""
+        actual or target; every triple of it carries the same evidence.
+
+        ``value_text`` stands in for a value the source states in words ("显著增长"). Stating
+        the same observation again (a table row and a sentence) adds evidence; a value that
+        only rounds the first one ("171.7" after "171.68") keeps the first; a value that
+        disagrees becomes an observation of its own.
+        """
         indicator = self.indicator(indicator_label, span, rule)
         slug = "-".join([subject.rsplit("/", 1)[-1], indicator.rsplit("/", 1)[-1], slugify(period), status.lower()])
+        reading = (value, value_text, unit)
         iri = self.ns.entity("observation", slug)
+        prior = self._observations.get(iri)
+        if prior is not None and not _same_reading(prior, reading):
+            iri = self.ns.entity("observation", f"{slug}-{slugify(value or value_text or 'x')}")
+            prior = self._observations.get(iri)
+        if prior is not None and prior[:2] != reading[:2]:
+            return iri  # a rounded restatement: the more precise first reading stands
+        first = prior is None
+        self._observations.setdefault(iri, reading)
         evidence = self.evidence(span[0], span[1], rule)
+        shown = value if value is not None else value_text
         triples = [
             (RDF_TYPE, Term.iri(self.kgo("Observation"))),
             (self.kgo("observedEntity"), Term.iri(subject)),
             (self.kgo("indicator"), Term.iri(indicator)),
-            (self.kgo("value"), Term(value, datatype=XSD + "decimal")),
             (self.kgo("unit"), Term(unit)),
             (self.kgo("period"), Term(period)),
             (self.kgo("status"), Term.iri(self.kgo(status))),
-            (RDFS_LABEL, Term(f"{indicator_label} {period} {value}{unit}", lang="zh")),
         ]
-        if "-" not in period and len(period) == 4:
-            triples.append((self.kgo("year"), Term(period, datatype=XSD + "gYear")))
-        if growth is not None:
+        if value is not None:
+            triples.append((self.kgo("value"), Term(value, datatype=XSD + "decimal")))
+        else:
+            triples.append((self.kgo("valueText"), Term(value_text or "")))
+        if first:
+            triples.append((RDFS_LABEL, Term(f"{indicator_label} {period} {shown}{unit}", lang="zh")))
+            year = period[-7:-3] if len(period) >= 7 and period[-3] == "-" else period[-4:]
+            if year.isdigit():
+                triples.append((self.kgo("year"), Term(year, datatype=XSD + "gYear")))
+        if growth is not None and iri not in self._growths:
+            self._growths.add(iri)
             triples.append((self.kgo("averageGrowthRate"), Term(growth, datatype=XSD + "decimal")))
-        if constraint is not None:
+        if constraint is not None and iri not in self._constraints:
+            self._constraints.add(iri)
             triples.append((self.kgo("constraintKind"), Term.iri(self.kgo(constraint))))
         for predicate, obj in triples:
             self.add(iri, predicate, obj, evidence)
         return iri
+
+
+def _same_reading(prior: tuple[str | None, str | None, str], new: tuple[str | None, str | None, str]) -> bool:
+    """Equal values, or one a rounding of the other ("2.6" and "2.58"), in the same unit."""
+    from decimal import Decimal, InvalidOperation
+
+    if prior[2] != new[2]:
+        return False
+    if prior[0] is None or new[0] is None:
+        return prior[:2] == new[:2]
+    try:
+        a, b = Decimal(prior[0]), Decimal(new[0])
+    except InvalidOperation:
+        return prior[0] == new[0]
+    coarse, fine = (a, b) if a.as_tuple().exponent >= b.as_tuple().exponent else (b, a)
+    return fine.quantize(coarse) == coarse
