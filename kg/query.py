@@ -36,11 +36,52 @@ def is_update(query: str) -> bool:
 
 
 def run_query(store: ox.Store, query: str, ns: Namespaces, *, limit: int | None = None,
-              substitutions: dict[str, object] | None = None) -> QueryResult:
-    """Execute over the union of all graphs; an update is refused before it reaches the store."""
+              substitutions: dict[str, object] | None = None, timeout: float | None = None) -> QueryResult:
+    """Execute over the union of all graphs; an update is refused before it reaches the store.
+
+    With ``timeout`` (seconds) the query runs in a child process that is killed on expiry
+    (see kg.timeout); without it, in process, at no extra cost.
+    """
     if is_update(query):
         raise UserError("SPARQL updates are refused: the store is read-only (use 'kg build' to change it)")
     started = time.perf_counter()
+    if timeout is None:
+        result = _execute(store, query, ns, limit, substitutions)
+    else:
+        from .timeout import call_with_timeout
+
+        wire = call_with_timeout(lambda: _pack(_execute(store, query, ns, limit, substitutions)), timeout)
+        result = _unpack(wire)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _pack(result: QueryResult) -> tuple:
+    """A result as N-Triples-syntax text: it crosses a pipe ~2x faster than pickled terms."""
+    if result.form == "select":
+        lines = ["\t".join(f"?{v}" for v in result.variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+        text = "\n".join(lines) + "\n"
+    else:
+        text = "".join(f"{t} .\n" for t in result.triples)
+    return result.form, text, result.boolean, result.truncated
+
+
+def _unpack(wire: tuple) -> QueryResult:
+    form, text, boolean, truncated = wire
+    if form == "ask":
+        return QueryResult("ask", boolean=boolean)
+    if form == "graph":
+        triples = [q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+        return QueryResult("graph", triples=triples, truncated=truncated)
+    solutions = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV)
+    variables = [v.value for v in solutions.variables]
+    rows = [[solution[v] for v in variables] for solution in solutions]
+    return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
+
+
+def _execute(store: ox.Store, query: str, ns: Namespaces, limit: int | None,
+             substitutions: dict[str, object] | None) -> QueryResult:
     try:
         answer = store.query(
             query, prefixes=ns.prefixes(), use_default_graph_as_union=True,
@@ -50,9 +91,10 @@ def run_query(store: ox.Store, query: str, ns: Namespaces, *, limit: int | None 
         raise UserError(f"SPARQL syntax error: {_position(exc)}") from exc
     except OSError as exc:
         raise UserError(f"query failed: {exc}") from exc
-    result = _collect(answer, limit)
-    result.seconds = time.perf_counter() - started
-    return result
+    try:
+        return _collect(answer, limit)
+    except OSError as exc:  # evaluation errors surface while iterating
+        raise UserError(f"query failed: {exc}") from exc
 
 
 def _position(exc: SyntaxError) -> str:

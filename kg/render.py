@@ -1,4 +1,4 @@
-"""Render query results as a table, CSV, TSV or SPARQL JSON."""
+"""Render query results: table, CSV, TSV, SPARQL JSON, JSON records, Markdown, Turtle."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import pyoxigraph as ox
 
 from .query import QueryResult
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "records", "md", "ttl")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RESULT_SET = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")}
 
 
 def compact(term, prefixes: dict[str, str]) -> str:
@@ -98,7 +101,79 @@ def as_ntriples(result: QueryResult) -> str:
     return ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
+def _plain(term):
+    """A JSON value for a term: IRIs as full IRIs, numbers and booleans as JSON ones."""
+    if term is None or isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return None if term is None else (term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}")
+    datatype = term.datatype.value
+    try:
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        if datatype in _NUMERIC:
+            number = float(term.value)
+            return int(number) if datatype.endswith(("integer", "long", "int", "Integer")) else number
+    except ValueError:
+        pass
+    return term.value
+
+
+def as_records(result: QueryResult) -> str:
+    """Rows as a JSON array of objects (unbound variables left out), the shape scripts want."""
+    if result.form == "ask":
+        return json.dumps(result.boolean)
+    records = [{v: _plain(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps(records, ensure_ascii=False, indent=1)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(result: QueryResult, prefixes: dict[str, str]) -> str:
+    if result.form == "ask":
+        return "true" if result.boolean else "false"
+    out = ["| " + " | ".join(result.variables) + " |", "|" + "|".join("---" for _ in result.variables) + "|"]
+    out += ["| " + " | ".join(_md_cell(compact(t, prefixes)) for t in row) + " |" for row in result.rows]
+    return "\n".join(out)
+
+
+def as_turtle(result: QueryResult, prefixes: dict[str, str]) -> str:
+    """Graph results as Turtle; SELECT and ASK results in the W3C result-set vocabulary
+    (as Jena's arq writes them), so every answer can be kept as RDF."""
+    triples = result.triples if result.form == "graph" else _result_set_triples(result)
+    used = {**prefixes, "rs": RESULT_SET}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+
+
+def _result_set_triples(result: QueryResult) -> list[ox.Triple]:
+    rs = lambda local: ox.NamedNode(RESULT_SET + local)  # noqa: E731
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    root = ox.BlankNode()
+    triples = [ox.Triple(root, rdf_type, rs("ResultSet"))]
+    if result.form == "ask":
+        triples.append(ox.Triple(root, rs("boolean"), ox.Literal(str(bool(result.boolean)).lower(),
+                                                                 datatype=ox.NamedNode(XSD + "boolean"))))
+        return triples
+    triples += [ox.Triple(root, rs("resultVariable"), ox.Literal(v)) for v in result.variables]
+    for index, row in enumerate(result.rows, start=1):
+        solution = ox.BlankNode()
+        triples += [ox.Triple(root, rs("solution"), solution),
+                    ox.Triple(solution, rs("index"), ox.Literal(str(index), datatype=ox.NamedNode(XSD + "integer")))]
+        for variable, term in zip(result.variables, row):
+            if term is None:
+                continue
+            binding = ox.BlankNode()
+            triples += [ox.Triple(solution, rs("binding"), binding),
+                        ox.Triple(binding, rs("variable"), ox.Literal(variable)),
+                        ox.Triple(binding, rs("value"), term)]
+    return triples
+
+
 def render(result: QueryResult, fmt: str, prefixes: dict[str, str]) -> str:
+    if fmt == "ttl":
+        return as_turtle(result, prefixes)
+    if result.form == "graph" and fmt in ("json", "sparql-json", "records"):
+        return ox.serialize(result.triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
     if result.form == "graph" and fmt != "table":
         return as_ntriples(result)
     if fmt == "table":
@@ -107,6 +182,10 @@ def render(result: QueryResult, fmt: str, prefixes: dict[str, str]) -> str:
         return as_delimited(result, ",")
     if fmt == "tsv":
         return as_delimited(result, "\t")
-    if fmt == "json":
+    if fmt in ("json", "sparql-json"):
         return as_json(result)
+    if fmt == "records":
+        return as_records(result)
+    if fmt == "md":
+        return as_markdown(result, prefixes)
     raise ValueError(f"unknown format {fmt!r}")
