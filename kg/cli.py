@@ -92,11 +92,14 @@ def build(seeds: Path, out: Path, base: str, reasoner: str, validate: bool, vali
 @click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
 @store_option
 @base_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "sparql-json", "md", "ttl"]),
+              default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Row cap; a note says when results were cut.")
-def query(sparql: str | None, query_file: Path | None, store_dir: Path, base: str, fmt: str, limit: int) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Stop the query after this many seconds.")
+def query(sparql: str | None, query_file: Path | None, store_dir: Path, base: str, fmt: str, limit: int,
+          timeout: float | None) -> None:
     """Run a SPARQL query (argument, -f FILE, or '-' for stdin) over the store."""
     from .namespaces import Namespaces
     from .query import run_query
@@ -105,7 +108,7 @@ def query(sparql: str | None, query_file: Path | None, store_dir: Path, base: st
 
     text = _query_text(sparql, query_file)
     ns = Namespaces(base)
-    result = run_query(open_store(store_dir), text, ns, limit=limit)
+    result = run_query(open_store(store_dir), text, ns, limit=limit, timeout=timeout)
     click.echo(render(result, fmt, ns.prefixes()).rstrip("\n"))
     if result.truncated:
         click.echo(f"note: results cut at {limit} rows (raise --limit to see more)", err=True)
@@ -225,3 +228,221 @@ def push(endpoint: str, release_dir: Path, replace: bool, user: str | None, time
     result = run_push(PushOptions(endpoint, release_dir, replace, user, os.environ.get("KG_PUSH_PASSWORD"), timeout),
                       progress)
     click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples to {endpoint}")
+
+
+# ---------------------------------------------------------------- reports, questions, console
+
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+                              help="Stop a query after this many seconds.")
+limit_option = click.option("--limit", type=click.IntRange(min=1), default=10000, show_default=True,
+                            help="Row cap; a note says when results were cut.")
+queries_option = click.option("--queries", "queries_dir", type=click.Path(path_type=Path), default=None,
+                              help="Folder of saved reports (default: the project's queries/).")
+
+
+def _queries(queries_dir: Path | None) -> Path:
+    from .paths import QUERIES_DIR
+
+    return queries_dir or QUERIES_DIR
+
+
+@main.group()
+def report() -> None:
+    """Saved reports (queries/*.rq): list, show, run one, run them all."""
+
+
+@report.command(name="list")
+@queries_option
+def report_list(queries_dir: Path | None) -> None:
+    """Each report's name, titles and parameters."""
+    from .reports import load_reports
+
+    for item in load_reports(_queries(queries_dir)).values():
+        params = " ".join(f"{p.name}={p.default if p.default is not None else '…'}" for p in item.parameters)
+        click.echo(f"{item.name:<26} {item.title_zh} / {item.title_en}" + (f"   [{params}]" if params else ""))
+
+
+@report.command(name="show")
+@click.argument("name")
+@queries_option
+def report_show(name: str, queries_dir: Path | None) -> None:
+    """A report's description, parameters, output hints and query."""
+    from .reports import describe_report, find_report
+
+    click.echo(describe_report(find_report(_queries(queries_dir), name)))
+
+
+@report.command(name="run")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "sparql-json", "ttl"]),
+              default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+@store_option
+@base_option
+@queries_option
+@limit_option
+@timeout_option
+def report_run(name: str, params: tuple[str, ...], fmt: str, output: Path | None, store_dir: Path, base: str,
+               queries_dir: Path | None, limit: int, timeout: float | None) -> None:
+    """Run report NAME with its parameters bound as RDF terms."""
+    from .namespaces import Namespaces
+    from .reports import find_report, parse_assignments, render_report, run_report
+    from .store import open_store
+
+    ns = Namespaces(base)
+    item = find_report(_queries(queries_dir), name)
+    result = run_report(open_store(store_dir), item, parse_assignments(params), ns, limit=limit, timeout=timeout)
+    _emit(render_report(result, fmt, ns), output)
+    if result.truncated:
+        click.echo(f"note: results cut at {limit} rows (raise --limit to see more)", err=True)
+
+
+@report.command(name="run-all")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for the results.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "sparql-json", "ttl"]),
+              default="csv", show_default=True)
+@store_option
+@base_option
+@queries_option
+@limit_option
+@timeout_option
+def report_run_all(out_dir: Path, fmt: str, store_dir: Path, base: str, queries_dir: Path | None, limit: int,
+                   timeout: float | None) -> None:
+    """Run every report with its defaults, one file each in OUT; exit 1 if any failed."""
+    from .namespaces import Namespaces
+    from .reports import load_reports, run_all
+    from .store import open_store
+
+    ns = Namespaces(base)
+    outcomes = run_all(open_store(store_dir), load_reports(_queries(queries_dir)), ns, out_dir, fmt,
+                       limit=limit, timeout=timeout)
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"FAILED {outcome.name}: {outcome.error}", err=True)
+        else:
+            cut = " (cut)" if outcome.truncated else ""
+            click.echo(f"{outcome.name:<26} {outcome.rows:>6} rows{cut}  {outcome.seconds * 1000:7.1f} ms  {outcome.path}")
+    if any(o.error for o in outcomes):
+        sys.exit(EXIT_VIOLATIONS)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text.rstrip("\n"))
+        return
+    try:
+        output.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc}") from exc
+
+
+@main.command()
+@click.argument("text")
+@store_option
+@base_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--class", "entity_class", help="Only entities of this class (e.g. kgo:Zone).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def search(text: str, store_dir: Path, base: str, limit: int, entity_class: str | None, fmt: str) -> None:
+    """Find entities by Chinese, English or pinyin name, or alias; best matches first."""
+    from .namespaces import Namespaces
+    from .search import render_hits, search_store
+    from .store import open_store
+
+    ns = Namespaces(base)
+    hits = search_store(open_store(store_dir), text, ns, limit=limit, entity_class=entity_class)
+    click.echo(render_hits(hits, fmt, ns))
+    if not hits:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("entity")
+@store_option
+@base_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--evidence", "max_evidence", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Pieces of evidence shown per fact.")
+def describe(entity: str, store_dir: Path, base: str, fmt: str, max_evidence: int) -> None:
+    """Every fact about ENTITY (name, alias, pinyin, prefixed name or IRI), with its evidence."""
+    import json
+
+    from .describe import as_dict, describe as describe_entity, render_text
+    from .namespaces import Namespaces
+    from .search import resolve_entity
+    from .store import open_store
+
+    ns = Namespaces(base)
+    store = open_store(store_dir)
+    description = describe_entity(store, resolve_entity(store, entity, ns), ns)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(description), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_text(description, ns.prefixes(), max_evidence=max_evidence).rstrip("\n"))
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@store_option
+@base_option
+@click.option("--max-hops", type=click.IntRange(min=1, max=12), default=6, show_default=True)
+@click.option("--paths", "max_paths", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Shortest paths shown at most.")
+@click.option("--via-documents", is_flag=True, help="Also connect entities through the documents that mention them.")
+def path(source: str, target: str, store_dir: Path, base: str, max_hops: int, max_paths: int,
+         via_documents: bool) -> None:
+    """The shortest connections between SOURCE and TARGET, in words."""
+    from .connect import NoConnection, connect
+    from .namespaces import Namespaces
+    from .store import open_store
+
+    try:
+        lines = connect(open_store(store_dir), source, target, Namespaces(base), max_hops=max_hops,
+                        max_paths=max_paths, via_documents=via_documents)
+    except NoConnection as exc:
+        click.echo(str(exc))
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@store_option
+@base_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(store_dir: Path, base: str, fmt: str) -> None:
+    """What the build holds: graphs, documents, entities by class, facts, inferences, rules."""
+    import json
+
+    from .namespaces import Namespaces
+    from .stats import as_dict, collect, render_text
+    from .store import open_store
+
+    ns = Namespaces(base)
+    numbers = collect(open_store(store_dir), ns)
+    click.echo(json.dumps(as_dict(numbers), ensure_ascii=False, indent=1) if fmt == "json"
+               else render_text(numbers, ns.prefixes()))
+
+
+@main.command()
+@store_option
+@base_option
+@queries_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "sparql-json", "ttl"]),
+              default="table", show_default=True)
+@click.option("--history", "history_file", type=click.Path(path_type=Path), default=None,
+              help="History file (default: ~/.kg_history).")
+@limit_option
+@timeout_option
+def console(store_dir: Path, base: str, queries_dir: Path | None, fmt: str, history_file: Path | None, limit: int,
+            timeout: float | None) -> None:
+    """An interactive SPARQL shell with completion, history, reports, describe and search."""
+    from .console import ConsoleOptions, run_console
+    from .namespaces import Namespaces
+    from .store import open_store
+
+    ns = Namespaces(base)
+    run_console(open_store(store_dir), ns, ConsoleOptions(
+        queries=_queries(queries_dir), fmt=fmt, limit=limit, timeout=timeout,
+        history=history_file or Path.home() / ".kg_history"))
