@@ -31,14 +31,15 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
 
-_RELEASES: dict[tuple[str, str], PublishResult] = {}
+_RELEASES: dict[str, PublishResult] = {}
 
 
-def publish_seeds(build_dir: Path, out: Path) -> PublishResult:
-    """One publish per (build, out) for the whole session: the browser tests reuse it."""
-    key = (str(build_dir), str(out))
+def publish_seeds(build_dir: Path) -> PublishResult:
+    """One publish of the seeds' build per session, beside the build: the browser, serve and
+    push tests reuse it."""
+    key = str(build_dir)
     if key not in _RELEASES:
-        _RELEASES[key] = publish(PublishOptions(store=build_dir, out=out))
+        _RELEASES[key] = publish(PublishOptions(store=build_dir, out=build_dir.parent / "releases"))
     return _RELEASES[key]
 
 
@@ -48,8 +49,8 @@ def releases_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def release(seeds_build, releases_root) -> PublishResult:
-    return publish_seeds(seeds_build.out, releases_root / "a")
+def release(seeds_build) -> PublishResult:
+    return publish_seeds(seeds_build.out)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +72,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 # ---------------------------------------------------------------- the release folder
 
 
-def test_release_holds_every_file_and_says_what_it_is(release, releases_root):
+def test_release_holds_every_file_and_says_what_it_is(release):
     folder = release.folder
     for name in ("kg.ttl", "kg.nt.gz", "kg.trig", "kg.jsonld", "ontology.ttl", "shapes.ttl", "void.ttl",
                  "SHA256SUMS", "CHANGELOG.md", "changelog.json", "release.json", "site/index.html"):
@@ -81,7 +82,7 @@ def test_release_holds_every_file_and_says_what_it_is(release, releases_root):
     assert info["version"] == release.version == folder.name
     assert re.fullmatch(r"2022-04-13-[0-9a-f]{8}", release.version)
     assert info["licence"] == "https://creativecommons.org/licenses/by/4.0/"
-    latest = releases_root / "a" / "latest"
+    latest = release.folder.parent / "latest"
     assert latest.is_symlink() and latest.resolve() == folder.resolve()
 
 
