@@ -115,7 +115,7 @@ class Subjects:
                 continue
             iri = context.iri_of(mention)
             found.append(Candidate(mention.start, mention.end, iri, types, _object_context(text, mention.start, mention.end)))
-        self.main = self._main_subject(title)
+        self.main = self._main_subject(title, found)
         covered = [(m.start, m.end) for m in context.mentions]
         for match in _ANAPHOR.finditer(text):
             start, end = match.span()
@@ -140,12 +140,20 @@ class Subjects:
             return (mention.head.cls,)
         return None
 
-    def _main_subject(self, title: str) -> Candidate | None:
+    def _main_subject(self, title: str, found: list[Candidate]) -> Candidate | None:
+        """The first zone or place the title names: a curated one, else a name the text itself
+        introduces (a made-up "滇南综合保税区" is found by its head in the body)."""
         lexicon = self.context.lexicon
-        for mention in gazetteer_mentions(normalise_label(title), lexicon):
+        title = normalise_label(title)
+        for mention in gazetteer_mentions(title, lexicon):
             entry = lexicon.entries.get(mention.iri or "")
             if entry is not None and SUBJECT_TYPES & set(entry.types):
                 return Candidate(-1, -1, entry.iri, entry.types, False)
+        text = self.context.document.text
+        named = [(title.find(text[c.start:c.end]), c) for c in found if text[c.start:c.end] in title]
+        if named:
+            position, candidate = min(named, key=lambda pair: pair[0])
+            return Candidate(-1, -1, candidate.iri, candidate.types, False)
         return None
 
     def _antecedent(self, found: list[Candidate], position: int, types: tuple[str, ...]) -> Candidate | None:

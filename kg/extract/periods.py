@@ -177,7 +177,8 @@ def _latest_past_year(text: str) -> int | None:
         if match.group(1):
             year = int(match.group(1))
             before = text[max(0, match.start() - 3):match.start()]
-            if _TARGET_BEFORE.search(before) or before.endswith(("—", "-", "至")):
+            after = text[match.end():match.end() + 2]
+            if _TARGET_BEFORE.search(before) or before.endswith(("—", "-", "至")) or after.startswith(("前", "目标", "远景")):
                 continue
             last_seen = year
             latest = max(latest or year, year)

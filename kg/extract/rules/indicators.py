@@ -49,7 +49,7 @@ MEASURE_HEADS = (
     "规模", "能力", "人口", "里程", "长度", "率", "比重", "比例", "指数", "数", "消费", "支出", "成本", "价格",
     "能耗", "消耗", "排放", "资金", "存款", "贷款", "储量", "运量",
 )
-_LEADING = ("按可比价格计算", "累计吸引", "吸引", "其中", "截至", "截止", "力争", "争取", "预计", "计划", "确保", "全年", "当年", "同期",
+_LEADING = ("按可比价格计算", "累计吸引", "吸引", "其中", "全区", "区内", "园区内", "境内", "市内", "县内", "完成", "截至", "截止", "力争", "争取", "预计", "计划", "确保", "全年", "当年", "同期",
             "总计", "共计", "已经", "已", "实现", "并且", "并", "且", "而", "同时", "此外", "另外", "例如", "比如",
             "尤其是", "特别是", "如", "期间", "时期", "以来", "末", "底", "的", "经", "在", "从", "由", "和", "使")
 _STOCK_VERBS = re.compile(r"^累计(?:开通|建成|新建|完成|实现|拥有|达到|有)|^(?:开通|建成|拥有)")
@@ -57,7 +57,7 @@ _TRAILING = tuple(sorted((
     "已达到", "达到了", "达到", "已达", "高达", "达", "为", "是", "完成", "实现", "突破", "超过", "超", "增至", "增加到",
     "增加至", "增长到", "增长至", "提高到", "提高至", "提升到", "提升至", "升至", "扩大到", "扩大至", "发展到", "发展至",
     "累计", "总计", "共计", "共", "约", "已", "仅为", "仅", "不低于", "不少于", "保持在", "控制在", "稳定在", "由的",
-    "从的", "由", "从", "的", "了", "在",
+    "从的", "由", "从", "的", "了", "在", "力争", "争取", "预计", "有望", "确保", "计划", "要", "将",
 ), key=len, reverse=True))
 _BLOCKED = ("若干", "分别", "合计", "第", "推动", "推进", "加快", "打造", "实施", "促进", "支持", "鼓励", "引导", "积极",
             "大力", "着力", "努力", "形成", "提升", "增强", "排名", "位居", "“", "”", "《", "》")
@@ -446,7 +446,7 @@ def _emit(context: RuleContext, state: _State, sentence, items: list[_Item], tim
         if subject is None:
             continue
         time = item.from_time or _time_before(times, item)
-        period, status = _period_status(state, text, item, time, paragraph, carried)
+        period, status, used = _period_status(state, text, item, time, paragraph, carried)
         if period is None:
             continue
         sentence_time = _time_before(times, item)
@@ -454,8 +454,9 @@ def _emit(context: RuleContext, state: _State, sentence, items: list[_Item], tim
         label, unit, value = item.label, item.unit, item.value
         if item.kind == "growth":
             label = _growth_label(context, item.label, item.average)
-            if item.base_year and time is not None and time.end_year is not None:
-                period = f"{item.base_year}-{time.end_year}"
+            end_year = used.end_year if used is not None else (int(period[:4]) if period[:4].isdigit() else None)
+            if item.base_year and end_year is not None and int(item.base_year) < end_year:
+                period = f"{item.base_year}-{end_year}"
         elif item.average and item.kind == "level":
             label = f"{label}(年均)"
         if decimal(value) is None:
@@ -482,7 +483,8 @@ def _time_before(times: list[TimeExpr], item: _Item) -> TimeExpr | None:
 
 
 def _period_status(state: _State, text: str, item: _Item, time: TimeExpr | None, paragraph, carried
-                   ) -> tuple[str | None, str]:
+                   ) -> tuple[str | None, str, TimeExpr | None]:
+    """The period and status of a figure, and the time expression they were read from."""
     calendar = state.calendar
     cue = bool(_TARGET_CUE.search(text[:item.start]))
     outline = state.layout.outline(paragraph[0])
@@ -500,13 +502,13 @@ def _period_status(state: _State, text: str, item: _Item, time: TimeExpr | None,
                 break
     if time is not None:
         if time.period is None:
-            return None, "Actual"
+            return None, "Actual", time
         if time.target or cue or _is_future(calendar, time):
-            return time.last[:4] if time.last else None, "Target"
-        return time.period, "Actual"
+            return (time.last[:4] if time.last else None), "Target", time
+        return time.period, "Actual", time
     if cue or (calendar.target_year is not None and not review):
-        return (str(calendar.target_year) if calendar.target_year else None), "Target"
-    return (str(calendar.base_year) if calendar.base_year else None), "Actual"
+        return (str(calendar.target_year) if calendar.target_year else None), "Target", None
+    return (str(calendar.base_year) if calendar.base_year else None), "Actual", None
 
 
 def _is_future(calendar: Calendar, time: TimeExpr) -> bool:
