@@ -16,7 +16,8 @@ Model (RDF Data Cube pattern, one measure per observation):
 The subject is the zone, place or port the sentence is about: the nearest one named before
 the figure in the sentence (not as an object or partner: "与越南", "覆盖百色"), a bare head
 referring back to one ("片区", "全市"), the subject of the paragraph's previous figure, the
-first one the paragraph names, else the document's own subject (read from its title).
+last one a clause of the paragraph opens with before the figure, else the document's own
+subject (read from its title).
 The period is the nearest time expression before the figure, else the paragraph's last
 period, else a dated heading ("二、“十四五”发展目标"), else the document calendar. A figure
 is a target when its period ends after the document's year, when the text says so (到2025年,
