@@ -129,6 +129,27 @@ def test_industries_per_zone_and_zones_per_industry(seeds_build):
     assert by_pinyin == zones
 
 
+def test_zone_indicators_put_table_1_actuals_next_to_targets(seeds_build):
+    rows = rows_of(seeds_build, "zone-indicators")  # default: 钦州港片区, 表1 of its 14th Five-Year Plan
+    container = {r["targetPeriod"]: r for r in rows if r["name"] == "集装箱吞吐量" and r.get("targetPeriod")}
+    assert container["2025"]["target"] == 800 and container["2025"]["actual"] == 395
+    assert container["2025"]["unit"] == "万标箱" and container["2025"]["actualPeriod"] == "2020"
+    assert container["2025"]["growth"] == 15.2 and container["2025"]["kind"] == "预期性"
+    assert container["2035"]["target"] == 3000
+    gdp = next(r for r in rows if r["name"] == "地区生产总值" and r.get("targetPeriod") == "2025")
+    assert (gdp["actual"], gdp["target"], gdp["unit"]) == (252.8, 630, "亿元")
+    worded = next(r for r in rows if r["name"] == "投资便利化指数" and r.get("targetPeriod") == "2025")
+    assert worded["target"] == "显著增长"
+    energy = next(r for r in rows if r["name"] == "单位GDP能源消耗" and r.get("targetPeriod") == "2025")
+    assert energy["kind"] == "约束性"
+    targets = rows_of(seeds_build, "indicator-values")  # default: 2025 targets
+    assert any(r["subjectName"] == "中国（广西）自由贸易试验区钦州港片区" and r["indicatorName"] == "集装箱吞吐量"
+               and r["value"] == 800 for r in targets)
+    actuals = rows_of(seeds_build, "indicator-values", "year=2020", "status=actual")
+    assert any(r["indicatorName"] == "集装箱吞吐量" and r["value"] == 395 for r in actuals)
+    assert not any(r["value"] == 800 for r in actuals if r["indicatorName"] == "集装箱吞吐量")
+
+
 def test_corridors_and_routes_with_what_they_link(seeds_build):
     rows = rows_of(seeds_build, "corridors-and-routes")
     links = {(r["name"], r["nodeName"]) for r in rows}
