@@ -16,7 +16,7 @@ def extract(document: SourceDocument, lexicon: Lexicon, ns: Namespaces) -> Extra
     mentioned_in = ns.kgo("mentionedIn")
     for mention in mentions:
         context.add(context.iri_of(mention), mentioned_in, Term.iri(context.doc_iri),
-                    context.evidence(mention.start, mention.end, mention.rule))
+                    context.evidence(*mention.evidence_span, mention.rule))
     from .rules import RULES
 
     for rule in RULES:

@@ -54,7 +54,7 @@ class FactBuilder:
         if entity is None:
             entity = Entity(iri, (head.cls,), mention.surface, False, None, pinyin(mention.surface))
             self.result.entities[iri] = entity
-        evidence = self.evidence(mention.start, mention.end, mention.rule)
+        evidence = self.evidence(*mention.evidence_span, mention.rule)
         self.add(iri, RDF_TYPE, Term.iri(self.kgo(head.cls)), evidence)
         self.add(iri, RDFS_LABEL, Term(mention.surface, lang="zh"), evidence)
         self.add(iri, RDFS_LABEL, Term(entity.pinyin or mention.surface, lang="zh-Latn-pinyin"), evidence)
@@ -97,7 +97,7 @@ class RuleContext(FactBuilder):
                 finder(self)
         return self._mentions
 
-    def add_mention(self, mention: Mention, iri: str) -> bool:
+    def add_mention(self, mention: Mention, iri: str, evidence_span: tuple[int, int] | None = None) -> bool:
         """A mention a rule resolved in context (a list item, a name the document defines) denoting
         ``iri``: it replaces the mentions inside its span and gets its mentionedIn fact. Refused
         (False) when it would cut through another mention."""
@@ -112,8 +112,8 @@ class RuleContext(FactBuilder):
         self._iris[(mention.start, mention.end)] = iri
         if mention.iri is not None:
             self.entity(mention)
-        self.add(iri, self.kgo("mentionedIn"), Term.iri(self.doc_iri),
-                 self.evidence(mention.start, mention.end, mention.rule))
+        start, end = evidence_span or (mention.start, mention.end)
+        self.add(iri, self.kgo("mentionedIn"), Term.iri(self.doc_iri), self.evidence(start, end, mention.rule))
         return True
 
     def discard_mention(self, mention: Mention) -> None:

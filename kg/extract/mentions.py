@@ -25,6 +25,11 @@ class Mention:
     rule: str
     iri: str | None = None  # curated entity, when the gazetteer knows it
     head: Head | None = None  # for a newly discovered entity
+    evidence_end: int | None = None  # a list item's evidence runs on to the head it shares
+
+    @property
+    def evidence_span(self) -> tuple[int, int]:
+        return self.start, self.evidence_end or self.end
 
 
 def gazetteer_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
@@ -156,7 +161,7 @@ def head_mentions(text: str, known: list[Mention], lexicon: Lexicon | None = Non
             start = _name_start(text, head_start, 0)
             if start is None:
                 if is_link and head_start > 0 and text[head_start - 1] == "等":
-                    found.extend(_shared_head_items(text, head_start, text[head_start:end], head, taken, known,
+                    found.extend(_shared_head_items(text, head_start, end, head, taken, known,
                                                     lexicon, first_end=head_start - 1))
                 continue
             if is_link:
@@ -169,7 +174,8 @@ def head_mentions(text: str, known: list[Mention], lexicon: Lexicon | None = Non
             found.append(Mention(start, end, text[start:end], f"head-pattern:{head.suffix}", head=head))
             covered[start:end] = taken[start:end] = b"\x01" * (end - start)
             if is_link:
-                found.extend(_shared_head_items(text, start, text[head_start:end], head, taken, known, lexicon))
+                found.extend(_shared_head_items(text, start, end, head, taken, known, lexicon,
+                                                head_start=head_start))
     if lexicon is not None:
         # "南宁—贵阳、合浦—湛江高铁" where the gazetteer knows the last link: the items share its head
         link_heads = [h for h in HEADS if h.kind in ("corridor", "route")]
@@ -178,14 +184,19 @@ def head_mentions(text: str, known: list[Mention], lexicon: Lexicon | None = Non
                 continue
             head = next((h for h in link_heads if m.surface.endswith(h.suffix)), None)
             if head is not None and "—" in m.surface:
-                found.extend(_shared_head_items(text, m.start, head.suffix, head, taken, known, lexicon))
+                found.extend(_shared_head_items(text, m.start, m.end, head, taken, known, lexicon,
+                                                head_start=m.end - len(head.suffix)))
     return found
 
 
-def _shared_head_items(text: str, start: int, head_text: str, head: Head, taken: bytearray,
-                       known: list[Mention], lexicon: Lexicon | None, *, first_end: int | None = None) -> list[Mention]:
+def _shared_head_items(text: str, start: int, head_end: int, head: Head, taken: bytearray,
+                       known: list[Mention], lexicon: Lexicon | None, *, first_end: int | None = None,
+                       head_start: int | None = None) -> list[Mention]:
     """"南宁—贵阳、合浦—湛江高铁", "A—B、C—D等铁路": "A—B" items of a list share the head written
-    once after the last item (``first_end``: the last item itself ends there, before 等)."""
+    once after the last item (``first_end``: the last item itself ends there, before 等). Each
+    item's evidence runs from the item to the shared head."""
+    head_text = text[start if head_start is None else head_start:head_end]
+    rule = f"coordination:{head_text}"
     items: list[Mention] = []
     position = start
     while True:
@@ -204,9 +215,9 @@ def _shared_head_items(text: str, start: int, head_text: str, head: Head, taken:
         surface = item + head_text
         curated = [iri for iri in (lexicon.surfaces.get(surface, []) if lexicon is not None else [])]
         if curated:
-            items.append(Mention(item_start, item_end, surface, "gazetteer", iri=curated[0]))
+            items.append(Mention(item_start, item_end, surface, rule, iri=curated[0], evidence_end=head_end))
         else:
-            items.append(Mention(item_start, item_end, surface, f"head-pattern:{head.suffix}", head=head))
+            items.append(Mention(item_start, item_end, surface, rule, head=head, evidence_end=head_end))
         taken[item_start:item_end] = b"\x01" * (item_end - item_start)
         position = item_start
     return items

@@ -142,9 +142,11 @@ def coordinated_list_mentions(ctx: RuleContext) -> None:
                 else:
                     iri = item.iri
                     mention = Mention(item.start, item.end, item.surface, rule, iri=iri, head=head)
-                if not ctx.add_mention(mention, iri):
+                # the evidence spans item to shared head: "东兴、凭祥重点开发开放试验区" names 东兴's zone
+                span = (item.start, found.head.end)
+                if not ctx.add_mention(mention, iri, evidence_span=span):
                     continue
-                evidence = ctx.evidence(item.start, item.end, rule)
+                evidence = ctx.evidence(*span, rule)
                 if item.iri is not None:
                     for cls in ctx.lexicon.entries[iri].types:
                         ctx.add(iri, RDF_TYPE, Term.iri(ctx.kgo(cls)), evidence)
