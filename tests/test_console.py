@@ -142,3 +142,26 @@ def test_console_in_a_terminal(seeds_build, tmp_path):
     finally:
         child.close(force=True)
     assert "kgo:BorderPilotZone ;" in history.read_text(encoding="utf-8")  # completed text, kept in history
+
+
+def test_completion_of_prefixes_classes_properties_entities_commands_and_reports(session):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from kg.console import make_completer
+
+    completer = make_completer(session)
+
+    def offers(text: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(text), CompleteEvent(completion_requested=True))]
+
+    assert "kgo:" in offers("SELECT * WHERE { ?s a kg")
+    assert "kgo:BorderPilotZone" in offers("?z a kgo:Border")
+    assert "kgo:prioritisesIndustry" in offers("?z kgo:prior")
+    assert "rdfs:label" in offers("?z rdfs:la")
+    assert offers("?z a 百色试验区")[0] == "zone:baise-pilot-zone"  # an entity by its alias
+    assert "place:baise" in offers("?z kgo:locatedIn baise")  # by pinyin
+    assert "zone:baise-pilot-zone" in offers("zone:baise-p")
+    assert "SELECT" in offers("sel")
+    assert offers(".rep") == [".report"]
+    assert offers(".report border") == ["border-pilot-zones"]
