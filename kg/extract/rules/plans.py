@@ -111,7 +111,8 @@ def book_titles(text: str) -> list[BookTitle]:
 
 
 def task_slug(label: str) -> str:
-    """task/{slug of heading}: the pinyin slug, cut long ones keep a hash of the full heading."""
+    """The heading part of task/{plan slug}/{heading slug}: the pinyin slug; a long one is cut and
+    keeps a hash of the full heading."""
     full = slugify(label, max_length=10_000)
     if len(full) <= 80:
         return full
@@ -336,7 +337,9 @@ class PlanReader:
 
     def _task(self, plan: str, label: str, span: tuple[int, int], region: tuple[int, int],
               parent: str | None, rule: str) -> TaskSpan:
-        iri = self.context.new_entity("task", "Task", label, span, rule, slug=task_slug(label))
+        # a task belongs to its plan: two plans with the same heading set two different tasks
+        plan_slug = plan.rsplit("/", 1)[-1]
+        iri = self.context.new_entity("task", "Task", label, span, rule, slug=f"{plan_slug}/{task_slug(label)}")
         self.context.relate(iri, "mentionedIn", Term.iri(self.context.doc_iri), span, rule)
         self.context.relate(plan, "setsTask", Term.iri(iri), span, rule)
         if parent is not None and parent != iri:
