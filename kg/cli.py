@@ -264,12 +264,23 @@ def report_list(queries_dir: Path | None) -> None:
 
 @report.command(name="show")
 @click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
+@store_option
+@base_option
 @queries_option
-def report_show(name: str, queries_dir: Path | None) -> None:
-    """A report's description, parameters, output hints and query."""
-    from .reports import describe_report, find_report
+def report_show(name: str, params: tuple[str, ...], store_dir: Path, base: str, queries_dir: Path | None) -> None:
+    """A report's description, parameters, output hints and query; with a store, the query as it
+    would run (parameters bound)."""
+    from .namespaces import Namespaces
+    from .reports import describe_report, find_report, parse_assignments, prepared_query
+    from .store import STORE_DIR, open_store
 
-    click.echo(describe_report(find_report(_queries(queries_dir), name)))
+    item = find_report(_queries(queries_dir), name)
+    if item.parameters and (store_dir / STORE_DIR).is_dir():
+        ns = Namespaces(base)
+        click.echo(describe_report(item, prepared_query(item, parse_assignments(params), open_store(store_dir), ns)))
+    else:
+        click.echo(describe_report(item))
 
 
 @report.command(name="run")

@@ -359,8 +359,9 @@ def renderer_format(fmt: str) -> str:
     return RENDERER_OF.get(fmt, fmt)
 
 
-def describe_report(report: Report) -> str:
-    """What ``kg report show`` prints: titles, description, parameters, output hints, query."""
+def describe_report(report: Report, bound_query: str | None = None) -> str:
+    """What ``kg report show`` prints: titles, description, parameters, output hints, and the
+    query (as it would run, when ``bound_query`` is given)."""
     lines = [f"{report.name}: {report.title_zh} / {report.title_en}", ""]
     if report.description:
         lines += [report.description, ""]
@@ -381,7 +382,8 @@ def describe_report(report: Report) -> str:
     if report.output:
         lines.append("output: " + "; ".join(f"{k}: {_hint(v)}" for k, v in report.output.items()))
         lines.append("")
-    body = "\n".join(line for line in report.sparql.splitlines() if not line.strip().startswith("#+"))
+    query = bound_query if bound_query is not None else report.sparql
+    body = "\n".join(line for line in query.splitlines() if not line.strip().startswith("#+"))
     lines.append(body.strip())
     return "\n".join(lines)
 

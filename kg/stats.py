@@ -53,18 +53,21 @@ def collect(store: ox.Store, ns: Namespaces) -> Stats:
 
 
 def render_text(stats: Stats, prefixes: dict[str, str], *, top: int = 25) -> str:
-    from .render import compact
+    from .render import _pad, compact
 
     def short(iri: str) -> str:
         return compact(ox.NamedNode(iri), prefixes)
 
-    lines = [f"{'quads':<28}{stats.quads:>8}"]
-    lines += [f"{name:<28}{n:>8}" for name, n in stats.counts.items()]
-    lines += ["", "named graphs"] + [f"  {short(g):<44}{n:>8}" for g, n in stats.graphs]
-    lines += ["", "entities by class (asserted)"] + [f"  {short(c):<44}{n:>8}" for c, n in stats.classes[:top]]
+    def line(name: str, n: int, indent: str = "  ", width: int = 52) -> str:
+        return f"{indent}{_pad(name, width)}{n:>8}"
+
+    lines = [line("quads", stats.quads, "", 54)]
+    lines += [line(name, n, "", 54) for name, n in stats.counts.items()]
+    lines += ["", "named graphs"] + [line(short(g), n) for g, n in stats.graphs]
+    lines += ["", "entities by class (asserted)"] + [line(short(c), n) for c, n in stats.classes[:top]]
     if len(stats.classes) > top:
         lines.append(f"  … {len(stats.classes) - top} more classes")
-    lines += ["", "evidence by rule"] + [f"  {r:<44}{n:>8}" for r, n in stats.rules[:top]]
+    lines += ["", "evidence by rule"] + [line(r, n) for r, n in stats.rules[:top]]
     if len(stats.rules) > top:
         lines.append(f"  … {len(stats.rules) - top} more rules")
     return "\n".join(lines)

@@ -354,10 +354,15 @@ def test_report_list_and_show(seeds_build):
     assert listed.exit_code == 0
     assert all(name in listed.output for name in REPORTS)
     assert "沿边重点开发开放试验区" in listed.output and "[zone=百色试验区]" in listed.output
-    shown = invoke("report", "show", "zone-indicators")
+def test_report_show(seeds_build, tmp_path):
+    shown = invoke("report", "show", "zone-indicators", "--store", tmp_path)  # no store: the query as written
     assert shown.exit_code == 0
     assert "Indicators of a zone" in shown.output and "zone (entity; default 钦州港片区)" in shown.output
-    assert "kgo:observedEntity" in shown.output and "#+" not in shown.output
+    assert "kgo:observedEntity" in shown.output and "#+" not in shown.output and "VALUES" not in shown.output
+    bound = invoke("report", "show", "zone-indicators", "--store", seeds_build.out)  # as it would run
+    assert "VALUES (?zone) { (<https://w3id.org/kaifang/id/zone/qinzhou-port-area>) }" in bound.output
+    other = invoke("report", "show", "zone-indicators", "--store", seeds_build.out, "-p", "zone=百色试验区")
+    assert "VALUES (?zone) { (<https://w3id.org/kaifang/id/zone/baise-pilot-zone>) }" in other.output
 
 
 def test_report_formats(seeds_build, tmp_path):
