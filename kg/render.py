@@ -103,8 +103,12 @@ def as_ntriples(result: QueryResult) -> str:
 
 def _plain(term):
     """A JSON value for a term: IRIs as full IRIs, numbers and booleans as JSON ones."""
-    if term is None or isinstance(term, (ox.NamedNode, ox.BlankNode)):
-        return None if term is None else (term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}")
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
     datatype = term.datatype.value
     try:
         if datatype == XSD + "boolean":

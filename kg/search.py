@@ -77,11 +77,10 @@ class _Entry:
     types: set[str] = field(default_factory=set)  # asserted
     classes: set[str] = field(default_factory=set)  # asserted, inferred and their superclasses
     machine: bool = False
+    display: dict[str, str] = field(default_factory=dict)  # language -> the label to show
 
     def label(self, lang: str = "zh") -> str | None:
-        return self._labels.get(lang)
-
-    _labels: dict = field(default_factory=dict)
+        return self.display.get(lang)
 
 
 class SearchIndex:
@@ -102,9 +101,8 @@ class SearchIndex:
             else:
                 entry.labels.append(name.value)
                 key = language.split("-")[0] or "und"
-                current = entry._labels.get(key)
-                if current is None or predicate.endswith("#label"):  # rdfs:label wins over titles
-                    entry._labels[key] = name.value
+                if key not in entry.display or predicate.endswith("#label"):  # rdfs:label wins over titles
+                    entry.display[key] = name.value
         superclasses: dict[str, set[str]] = {}
         for row in store.query(_SUBCLASS_QUERY, prefixes=prefixes, use_default_graph_as_union=True):
             superclasses.setdefault(row["sub"].value, set()).add(row["super"].value)
