@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,26 @@ def test_completion_of_prefixes_classes_properties_entities_commands_and_reports
     assert "SELECT" in offers("sel")
     assert offers(".rep") == [".report"]
     assert offers(".report border") == ["border-pilot-zones"]
+
+
+def test_ctrl_c_stops_a_runaway_query_and_the_console_stays(seeds_build, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    child = pexpect.spawn(sys.executable, ["-c", "from kg.cli import main; main()", "console", "--store",
+                                           str(seeds_build.out), "--history", str(tmp_path / "history")],
+                          env=env, encoding="utf-8", timeout=30, dimensions=(50, 200))
+    try:
+        child.expect("kg>")
+        child.send("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i };\r")
+        child.expect(r"\?i \}")  # the query was taken; give it a moment to start
+        time.sleep(1.0)
+        child.sendintr()
+        child.expect("interrupted")
+        child.expect("kg>")
+        child.send("ASK { ?z a kgo:BorderPilotZone };\r")
+        child.expect("true")
+        child.expect(r"in [0-9.]+ ms")
+        child.send(".quit\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
