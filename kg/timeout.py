@@ -21,6 +21,7 @@ from .errors import UserError
 
 T = TypeVar("T")
 _CHUNK = 1 << 16
+_PR_SET_PDEATHSIG = 1
 
 
 class QueryTimeout(UserError):
@@ -43,9 +44,11 @@ def call_with_timeout(func: Callable[[], T], seconds: float) -> T:
     if not supported():
         raise UserError("--timeout needs a system with fork(); run without it")
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: answer once, then leave without running the parent's cleanup
         os.close(read_end)
+        _die_with(parent)
         _child(func, write_end)
     os.close(write_end)
     try:
@@ -65,6 +68,19 @@ def call_with_timeout(func: Callable[[], T], seconds: float) -> T:
     if ok:
         return value
     raise value
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this child if the parent dies (a killed `kg` leaves no runaway query)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the child still ends when its query does
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _child(func: Callable[[], object], write_end: int) -> None:
