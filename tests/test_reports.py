@@ -475,3 +475,37 @@ def test_answers_through_the_child_process_equal_the_in_process_ones(seeds_store
     assert len(cut.rows) == 5 and cut.truncated
     with pytest.raises(UserError, match="line 1, column"):
         run_query(seeds_store, "SELECT * WHERE { ?s ?p }", ns, timeout=30)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_the_query_child_dies_with_a_killed_parent(seeds_build, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (f"from pathlib import Path; from kg.store import open_store; from kg.namespaces import Namespaces; "
+              f"from kg.query import run_query; run_query(open_store(Path({str(seeds_build.out)!r})), "
+              f"{CROSS_PRODUCT!r}, Namespaces(), timeout=120)")
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    children_file = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+    deadline = time.monotonic() + 20
+    children: list[int] = []
+    while not children and time.monotonic() < deadline:
+        time.sleep(0.1)
+        children = [int(c) for c in children_file.read_text().split()] if children_file.exists() else []
+    assert children, "the query did not start in a child process"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+
+    def alive(pid: int) -> bool:
+        status = Path(f"/proc/{pid}/status")
+        try:
+            return "\nState:\tZ" not in status.read_text()
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while alive(children[0]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(children[0])
