@@ -56,6 +56,8 @@ _UNIT_NAME = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:区|轴|带))(?=[，,：:]|
 # Bare heads that refer back to the document's zone ("片区", "试验区"), never names themselves.
 ANAPHORS = ("试验区", "片区", "园区", "开发区", "新区", "城市群", "自贸试验区", "自贸区", "保税区", "综合保税区")
 _UNIT_STOP = re.compile(r"^(?:各|全|该|本|这|其|我|我国|全国|地区|城区|社区|园区|片区|试验区|开发区|新区|辖区|景区|港区|功能区|示范区|先行区|集聚区|承载区)$")
+# Function words and time phrases never stand inside a unit's name ("近年来各试验区", "有利于片区").
+_UNIT_NOISE = re.compile(r"(是|的|有利于|有助于|各|该|本|这|其|年来|以来|和|与|及|在|对|将)")
 _UNIT_VERB = re.compile(r"(建设|推进|推动|加快|打造|构建|形成|实现|提升|完善|发展.+|设立|培育|引导|支持|鼓励|开展|强化|加强)")
 
 
@@ -163,7 +165,8 @@ class SubjectFinder:
         if not found or stripped + len(found.group(1)) > end:
             return None
         name = found.group(1)
-        if _UNIT_STOP.match(name) or _UNIT_VERB.search(name[:-1]) or self._is_anaphor(name):
+        if _UNIT_STOP.match(name) or _UNIT_VERB.search(name[:-1]) or _UNIT_NOISE.search(name[:-1]) \
+                or self._is_anaphor(name):
             return None
         if self.subject_mentions_in(stripped, stripped + len(name)) or any(
                 m.start < stripped + len(name) < m.end for m in self.mentions_in(stripped, end + 20)):
