@@ -457,3 +457,33 @@ def console(store_dir: Path, base: str, queries_dir: Path | None, fmt: str, hist
     run_console(open_store(store_dir), ns, ConsoleOptions(
         queries=_queries(queries_dir), fmt=fmt, limit=limit, timeout=timeout,
         history=history_file or Path.home() / ".kg_history"))
+
+
+@main.command()
+@store_option
+@base_option
+@click.option("--fail-on", type=click.Choice(["ERROR", "WARN", "INFO", "none"], case_sensitive=False),
+              default="ERROR", show_default=True, help="Exit 1 when a finding is at this level or worse.")
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to a file.")
+@click.option("--validator", type=click.Choice(["native", "pyshacl"]), default="native", show_default=True)
+def validate(store_dir: Path, base: str, fail_on: str, fmt: str, output: Path | None, validator: str) -> None:
+    """SHACL report of the store (ERROR / WARN / INFO per finding), like ROBOT's report."""
+    from .namespaces import Namespaces
+    from .paths import SHAPES_FILE
+    from .store import open_store
+    from .validate import validate_store
+    from .validation_report import fails, render_rows, report_rows
+
+    ns = Namespaces(base)
+    store = open_store(store_dir)
+    report = validate_store(store, SHAPES_FILE, ns, engine=validator)
+    text = render_rows(report_rows(report, store, SHAPES_FILE, ns), fmt)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    elif text:
+        click.echo(text)
+    click.echo(f"{report.summary()} (fail on {fail_on})", err=True)
+    if fails(report, fail_on.upper() if fail_on != "none" else "none"):
+        sys.exit(EXIT_VIOLATIONS)
+
