@@ -173,3 +173,9 @@ def test_missing_seeds_folder_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["build", "--seeds", str(tmp_path / "nope"), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert "seeds folder not found" in result.output
+
+
+def test_json_ld_keeps_chinese_unescaped(seeds_build):
+    text = (seeds_build.out / "kg.jsonld").read_text(encoding="utf-8")
+    assert "广西百色重点开发开放试验区" in text
+    assert "\\u5e7f" not in text.lower()  # 广 escaped would read \u5e7f
