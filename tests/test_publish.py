@@ -352,8 +352,9 @@ def test_every_internal_link_of_the_site_resolves(release):
             if not target.is_file():
                 broken.append((page.relative_to(site).as_posix(), href))
             elif parts.fragment and target.suffix == ".html":
-                ids = anchors.setdefault(target, _parse(target).ids)
-                if parts.fragment not in ids:
+                if target not in anchors:
+                    anchors[target] = _parse(target).ids
+                if parts.fragment not in anchors[target]:
                     broken.append((page.relative_to(site).as_posix(), href))
     assert not broken, broken[:20]
 

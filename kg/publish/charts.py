@@ -65,8 +65,8 @@ def _nice_max(value: Decimal) -> Decimal:
 def indicator_chart(series: IndicatorSeries, chart_id: str) -> str:
     """Vertical bars, one per observation in period order; actual and target in two colours."""
     points = sorted(series.points, key=lambda p: (p.period, p.status))
-    width, height = max(260, 90 + 70 * len(points)), 240
-    left, right, top, bottom = 56, 12, 40, 46
+    width, height = max(300, 90 + 70 * len(points)), 256
+    left, right, top, bottom = 56, 12, 56, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     low = min([Decimal(0)] + [p.value for p in points])
     high = _nice_max(max([Decimal(0)] + [p.value for p in points]))
@@ -75,11 +75,13 @@ def indicator_chart(series: IndicatorSeries, chart_id: str) -> str:
     def y(value: Decimal) -> float:
         return round(top + plot_h * float((high - value) / span), 2)
 
-    title = f"{series.title_zh} / {series.title_en}" + (f" ({series.unit})" if series.unit else "")
+    unit = f" ({series.unit})" if series.unit else ""
+    title = f"{series.title_zh} / {series.title_en}{unit}"
     parts = [f'<svg class="chart indicator-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" aria-labelledby="{chart_id}-title">',
              f'<title id="{chart_id}-title">{escape(title)}</title>',
-             f'<text class="chart-title" x="{left}" y="16" font-size="13">{escape(title)}</text>']
+             f'<text class="chart-title" x="4" y="16" font-size="13">{escape(series.title_zh + unit)}</text>',
+             f'<text class="chart-subtitle" x="4" y="32" font-size="11" fill="#4a5568">{escape(series.title_en)}</text>']
     for i in range(5):
         value = low + span * Decimal(i) / Decimal(4)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value)}" y2="{y(value)}" stroke="#ddd"/>')

@@ -25,6 +25,18 @@ from .ontodoc import ontology_page
 from .reportpages import report_pages
 
 PINNED = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", RDF + "type")
+DCTERMS_NS = "http://purl.org/dc/terms/"
+STANDARD_NAMES = {  # names for the reused vocabulary's terms, which the ontology does not label
+    RDF + "type": ("类型", "type"), RDFS + "label": ("标签", "label"), SKOS + "altLabel": ("别名", "alias"),
+    SKOS + "prefLabel": ("首选标签", "preferred label"), SKOS + "definition": ("定义", "definition"),
+    SKOS + "inScheme": ("所属体系", "in scheme"), SKOS + "broader": ("上位概念", "broader"),
+    SKOS + "narrower": ("下位概念", "narrower"), RDFS + "comment": ("注释", "comment"),
+    RDFS + "subClassOf": ("上位类", "subclass of"), RDFS + "seeAlso": ("参见", "see also"),
+    DCTERMS_NS + "title": ("标题", "title"), DCTERMS_NS + "issued": ("发布日期", "issued"),
+    DCTERMS_NS + "creator": ("作者/发布者", "creator"), DCTERMS_NS + "source": ("来源", "source"),
+    "http://www.w3.org/ns/prov#wasDerivedFrom": ("来源于", "derived from"),
+    "http://www.w3.org/2002/07/owl#sameAs": ("等同于", "same as"),
+}
 MAX_EDGES = 24
 MAX_VALUES_SHOWN = 300
 EVIDENCE_SHOWN = 2
@@ -93,7 +105,10 @@ class Site:
     # -- rendering of terms ----------------------------------------------------------------
 
     def term_name(self, term) -> tuple[str | None, str | None]:
-        return self.graph.name(term, "zh"), self.graph.name(term, "en")
+        zh, en = self.graph.name(term, "zh"), self.graph.name(term, "en")
+        if not (zh or en) and isinstance(term, ox.NamedNode):
+            return STANDARD_NAMES.get(term.value, (None, None))
+        return zh, en
 
     def link(self, term, page_path: str) -> str:
         if isinstance(term, ox.Literal):
@@ -143,7 +158,7 @@ class Site:
         if predicate in PINNED:
             return (0, PINNED.index(predicate), "")
         term = ox.NamedNode(predicate)
-        return (1, 0, (self.graph.name(term, "en") or local_name(predicate)).lower(), predicate)
+        return (1, 0, (self.term_name(term)[1] or local_name(predicate)).lower(), predicate)
 
     # -- data for charts -------------------------------------------------------------------
 
@@ -218,8 +233,10 @@ def _picture(site: Site, resource: ox.NamedNode) -> Picture | None:
         if triple.predicate.value not in skip and graph.is_resource(triple.object) and triple.object != resource \
                 and not graph.fact(triple).inferred_only(ns.inferred_graph):
             edges.append((triple.predicate.value, "out", resource, triple.object))
+    charted = ns.kgo("observedEntity")  # observations are drawn as charts, not as nodes
     for triple in graph.incoming.get(resource, ()):
-        if triple.predicate.value not in skip and graph.is_resource(triple.subject) and triple.subject != resource \
+        if triple.predicate.value not in skip | {charted} and graph.is_resource(triple.subject) \
+                and triple.subject != resource \
                 and not graph.fact(triple).inferred_only(ns.inferred_graph):
             edges.append((triple.predicate.value, "in", triple.subject, resource))
     if not edges:
