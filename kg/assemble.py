@@ -44,70 +44,108 @@ def to_term(term: Term) -> ox.NamedNode | ox.Literal:
     return ox.Literal(term.value)
 
 
+# N-Triples escapes, exactly as pyoxigraph writes them, so a term's text is the same either way.
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)} | {
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", ord('"'): '\\"', ord("\\"): "\\\\"}
+
+
+def iri_text(value: str) -> str:
+    return f"<{value}>"
+
+
+def literal_text(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal in N-Triples syntax (language tags lower-cased, xsd:string left implicit)."""
+    quoted = '"' + value.translate(_ESCAPES) + '"'
+    if lang:
+        return f"{quoted}@{lang.lower()}"
+    if datatype and datatype != XSD + "string":
+        return f"{quoted}^^<{datatype}>"
+    return quoted
+
+
+def term_text(term: Term) -> str:
+    return iri_text(term.value) if term.is_iri else literal_text(term.value, term.lang, term.datatype)
+
+
 class DatasetWriter:
-    """Adds triples, with or without evidence, to named graphs of an in-memory store."""
+    """Adds triples, with or without evidence, to named graphs of an in-memory store.
+
+    Terms are N-Triples text, and quads go to the store as N-Quads in chunks: building the text
+    is cheaper than building term objects, and the chunks keep memory flat however large the
+    corpus.
+    """
+
+    CHUNK = 50_000  # quads per load
 
     def __init__(self, ns: Namespaces) -> None:
         self.ns = ns
         self.store = ox.Store()
-        self._quads: list[ox.Quad] = []
-        self.kgo = lambda local: ox.NamedNode(ns.kgo(local))
+        self._lines: list[str] = []
+        self.kgo = lambda local: iri_text(ns.kgo(local))
+        self.rdf_type, self.rdf_subject = iri_text(RDF + "type"), iri_text(RDF + "subject")
+        self.rdf_predicate, self.rdf_object = iri_text(RDF + "predicate"), iri_text(RDF + "object")
+        self.evidence_type = self.kgo("Evidence")
 
-    def quad(self, s, p, o, graph: ox.NamedNode) -> None:
-        self._quads.append(ox.Quad(s, p, o, graph))
+    def quad(self, s: str, p: str, o: str, graph: str) -> None:
+        self._lines.append(f"{s} {p} {o} {graph} .\n")
+        if len(self._lines) >= self.CHUNK:
+            self._load()
 
-    def evidence_node(self, scope: str, s, p, o, key: str) -> ox.NamedNode:
+    def evidence_node(self, scope: str, s: str, p: str, o: str, key: str) -> str:
         digest = hashlib.sha1(f"{s}|{p}|{o}|{key}".encode()).hexdigest()[:16]
-        return ox.NamedNode(self.ns.evidence(scope, digest))
+        return iri_text(self.ns.evidence(scope, digest))
 
-    def reified(self, s, p, o, graph: ox.NamedNode, scope: str, key: str, extra: list[tuple]) -> None:
+    def reified(self, s: str, p: str, o: str, graph: str, scope: str, key: str, extra: list[tuple[str, str]]) -> None:
         """Assert s p o in graph and describe the evidence for it."""
-        self.quad(s, p, o, graph)
         ev = self.evidence_node(scope, s, p, o, key)
-        rdf = lambda local: ox.NamedNode(RDF + local)  # noqa: E731
-        self.quad(ev, rdf("type"), self.kgo("Evidence"), graph)
-        self.quad(ev, rdf("subject"), s, graph)
-        self.quad(ev, rdf("predicate"), p, graph)
-        self.quad(ev, rdf("object"), o, graph)
-        for predicate, value in extra:
-            self.quad(ev, predicate, value, graph)
+        tail = f" {graph} .\n"
+        lines = [f"{s} {p} {o}{tail}", f"{ev} {self.rdf_type} {self.evidence_type}{tail}",
+                 f"{ev} {self.rdf_subject} {s}{tail}", f"{ev} {self.rdf_predicate} {p}{tail}",
+                 f"{ev} {self.rdf_object} {o}{tail}"]
+        lines += [f"{ev} {predicate} {value}{tail}" for predicate, value in extra]
+        self._lines += lines
+        if len(self._lines) >= self.CHUNK:
+            self._load()
+
+    def _load(self) -> None:
+        self.store.load("".join(self._lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        self._lines = []
 
     def flush(self) -> ox.Store:
-        self.store.extend(self._quads)
-        self._quads = []
+        if self._lines:
+            self._load()
         return self.store
 
 
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+def _integer(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
 
 
 def add_curated(writer: DatasetWriter, parts: DatasetParts) -> None:
     """The ontology as is; reference data with one curation evidence node per triple."""
     ns = writer.ns
-    ontology_graph = ox.NamedNode(ns.ontology_graph)
+    ontology_graph = iri_text(ns.ontology_graph)
     for triple in ox.parse(ns.rebase(parts.ontology_file.read_text(encoding="utf-8")), format=ox.RdfFormat.TURTLE):
-        writer.quad(triple.subject, triple.predicate, triple.object, ontology_graph)
+        writer.quad(str(triple.subject), str(triple.predicate), str(triple.object), ontology_graph)
 
-    reference_graph = ox.NamedNode(ns.reference_graph)
-    source = ox.NamedNode(ns.document(REFERENCE_DOC_ID))
+    reference_graph = iri_text(ns.reference_graph)
+    source = iri_text(ns.document(REFERENCE_DOC_ID))
     digest = hashlib.sha256()
-    rule = ox.Literal("curation:reference")
+    rule = literal_text("curation:reference")
+    derived_from = iri_text(PROV + "wasDerivedFrom")
     for path in parts.reference_files:
         text = path.read_text(encoding="utf-8")
         digest.update(text.encode("utf-8"))
-        file_literal = ox.Literal(f"ontology/{path.name}")
+        curated = [(writer.kgo("rule"), rule), (writer.kgo("document"), source), (derived_from, source),
+                   (writer.kgo("curationFile"), literal_text(f"ontology/{path.name}"))]
         for triple in ox.parse(ns.rebase(text), format=ox.RdfFormat.TURTLE):
-            writer.reified(triple.subject, triple.predicate, triple.object, reference_graph,
-                           REFERENCE_DOC_ID, "curated",
-                           [(writer.kgo("rule"), rule), (writer.kgo("document"), source),
-                            (ox.NamedNode(PROV + "wasDerivedFrom"), source),
-                            (writer.kgo("curationFile"), file_literal)])
+            writer.reified(str(triple.subject), str(triple.predicate), str(triple.object), reference_graph,
+                           REFERENCE_DOC_ID, "curated", curated)
     for predicate, value in (
-        (ox.NamedNode(RDF + "type"), writer.kgo("SourceDocument")),
-        (ox.NamedNode(DCTERMS + "title"), ox.Literal("Kaifang KG curated reference data", language="en")),
-        (ox.NamedNode(DCTERMS + "title"), ox.Literal("开放知识图谱人工整理参考数据", language="zh")),
-        (writer.kgo("sha256"), ox.Literal(digest.hexdigest())),
+        (writer.rdf_type, writer.kgo("SourceDocument")),
+        (iri_text(DCTERMS + "title"), literal_text("Kaifang KG curated reference data", lang="en")),
+        (iri_text(DCTERMS + "title"), literal_text("开放知识图谱人工整理参考数据", lang="zh")),
+        (writer.kgo("sha256"), literal_text(digest.hexdigest())),
     ):
         writer.reified(source, predicate, value, reference_graph, REFERENCE_DOC_ID, "metadata",
                        [(writer.kgo("rule"), rule), (writer.kgo("document"), source)])
@@ -116,43 +154,54 @@ def add_curated(writer: DatasetWriter, parts: DatasetParts) -> None:
 def add_document(writer: DatasetWriter, document: SourceDocument, extraction: Extraction) -> None:
     ns = writer.ns
     meta = document.meta
-    graph = ox.NamedNode(ns.graph(meta.doc_id))
-    doc = ox.NamedNode(ns.document(meta.doc_id))
-    metadata_rule = ox.Literal("metadata:inferred" if meta.inferred else "curation:manifest")
-    metadata: list[tuple] = [
-        (ox.NamedNode(RDF + "type"), writer.kgo("SourceDocument")),
-        (ox.NamedNode(DCTERMS + "title"), ox.Literal(meta.title_zh, language="zh")),
-        (writer.kgo("sourceFile"), ox.Literal(meta.file_name)),
-        (writer.kgo("sha256"), ox.Literal(document.sha256)),
+    graph = iri_text(ns.graph(meta.doc_id))
+    doc = iri_text(ns.document(meta.doc_id))
+    metadata_rule = literal_text("metadata:inferred" if meta.inferred else "curation:manifest")
+    title, creator = iri_text(DCTERMS + "title"), iri_text(DCTERMS + "creator")
+    metadata: list[tuple[str, str]] = [
+        (writer.rdf_type, writer.kgo("SourceDocument")),
+        (title, literal_text(meta.title_zh, lang="zh")),
+        (writer.kgo("sourceFile"), literal_text(meta.file_name)),
+        (writer.kgo("sha256"), literal_text(document.sha256)),
     ]
     if meta.title_en:
-        metadata.append((ox.NamedNode(DCTERMS + "title"), ox.Literal(meta.title_en, language="en")))
+        metadata.append((title, literal_text(meta.title_en, lang="en")))
     if meta.issuer:
-        metadata.append((ox.NamedNode(DCTERMS + "creator"), ox.Literal(meta.issuer, language="zh")))
+        metadata.append((creator, literal_text(meta.issuer, lang="zh")))
     for author in meta.authors:
-        metadata.append((ox.NamedNode(DCTERMS + "creator"), ox.Literal(author, language="zh")))
+        metadata.append((creator, literal_text(author, lang="zh")))
     if meta.date:
-        metadata.append((ox.NamedNode(DCTERMS + "issued"), ox.Literal(meta.date, datatype=ox.NamedNode(XSD + "date"))))
+        metadata.append((iri_text(DCTERMS + "issued"), literal_text(meta.date, datatype=XSD + "date")))
     if meta.genre:
         metadata.append((writer.kgo("genre"), writer.kgo(GENRE_CONCEPTS[meta.genre])))
     for predicate, value in metadata:
         writer.reified(doc, predicate, value, graph, meta.doc_id, "metadata",
                        [(writer.kgo("rule"), metadata_rule), (writer.kgo("document"), doc)])
 
+    k = writer.kgo
+    rule_p, document_p, derived_p = k("rule"), k("document"), iri_text(PROV + "wasDerivedFrom")
+    start_p, end_p, surface_p = k("startOffset"), k("endOffset"), k("surfaceForm")
+    sentence_p, sentence_start_p, sentence_end_p = k("sentence"), k("sentenceStart"), k("sentenceEnd")
+    sentences: dict[tuple, tuple[str, str, str]] = {}  # a sentence is written once, however many facts it has
     for fact in extraction.facts:
         ev = fact.evidence
-        s, p, o = ox.NamedNode(fact.subject), ox.NamedNode(fact.predicate), to_term(fact.obj)
-        writer.reified(s, p, o, graph, meta.doc_id, f"{ev.start}:{ev.end}:{ev.rule}", [
-            (writer.kgo("rule"), ox.Literal(ev.rule)),
-            (writer.kgo("document"), doc),
-            (ox.NamedNode(PROV + "wasDerivedFrom"), doc),
-            (writer.kgo("startOffset"), _integer(ev.start)),
-            (writer.kgo("endOffset"), _integer(ev.end)),
-            (writer.kgo("surfaceForm"), ox.Literal(ev.surface)),
-            (writer.kgo("sentence"), ox.Literal(ev.sentence.text)),
-            (writer.kgo("sentenceStart"), _integer(ev.sentence.raw_start)),
-            (writer.kgo("sentenceEnd"), _integer(ev.sentence.raw_end)),
-        ])
+        key = (ev.sentence.raw_start, ev.sentence.raw_end, ev.sentence.text)
+        sentence = sentences.get(key)
+        if sentence is None:
+            sentence = sentences[key] = (literal_text(ev.sentence.text), _integer(ev.sentence.raw_start),
+                                         _integer(ev.sentence.raw_end))
+        writer.reified(iri_text(fact.subject), iri_text(fact.predicate), term_text(fact.obj), graph, meta.doc_id,
+                       f"{ev.start}:{ev.end}:{ev.rule}", [
+                           (rule_p, literal_text(ev.rule)),
+                           (document_p, doc),
+                           (derived_p, doc),
+                           (start_p, _integer(ev.start)),
+                           (end_p, _integer(ev.end)),
+                           (surface_p, literal_text(ev.surface)),
+                           (sentence_p, sentence[0]),
+                           (sentence_start_p, sentence[1]),
+                           (sentence_end_p, sentence[2]),
+                       ])
 
 
 def assemble(documents: list[SourceDocument], extractions: list[Extraction],

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .assemble import DatasetParts, assemble
 from .documents import load_corpus
-from .dumps import DUMPS, sorted_quads, write_dumps
+from .dumps import DUMPS, write_dumps
 from .extract import extract
 from .lexicon import load_lexicon
 from .namespaces import Namespaces
@@ -93,9 +93,9 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
     with stage("write") as t:
         staging = staging_dir(options.out)
         try:
-            quads = sorted_quads(store)
-            write_store(quads, staging)
-            dump_paths = write_dumps(quads, staging, ns)
+            quads = len(store)
+            write_store(store, staging)
+            dump_paths = write_dumps(store, staging, ns)
             write_void(store, staging, ns, [p.name for p in dump_paths])
             (staging / "validation.ttl").write_text(report.report_turtle, encoding="utf-8")
             write_build_info(staging, {
@@ -103,7 +103,7 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
                 "validator": report.engine or "none",
                 "documents": [{"id": d.meta.doc_id, "file": d.meta.file_name, "sha256": d.sha256}
                               for d in documents],
-                "quads": len(quads), "facts": facts, "inferred": len(closure.inferred),
+                "quads": quads, "facts": facts, "inferred": len(closure.inferred),
                 "conforms": report.conforms, "validation": dict(report.counts),
             })
             publish_build(staging, options.out)
@@ -112,5 +112,5 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
 
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        t.detail = f"{len(quads)} quads, dumps {', '.join(DUMPS)}"
-    return BuildResult(options.out, len(documents), facts, len(quads), len(closure.inferred), report, stages)
+        t.detail = f"{quads} quads, dumps {', '.join(DUMPS)}"
+    return BuildResult(options.out, len(documents), facts, quads, len(closure.inferred), report, stages)

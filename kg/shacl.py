@@ -1,8 +1,10 @@
 """SHACL Core shapes compiled to SPARQL, run by the store's own query engine.
 
-Each constraint of each shape that has targets becomes one SELECT query returning the focus
-nodes (and value nodes) that violate it: the checks run in Rust over the whole dataset, and only
-results reach Python. Shapes nested in sh:or, sh:and, sh:not, sh:xone, sh:node and
+Every shape that has targets becomes one SELECT query over its focus nodes, with one boolean
+column per constraint (aggregates over the value nodes for a property shape), returning only the
+focus nodes that violate something: the checks run in the store's engine over the whole dataset,
+and only results reach Python. The violating values of a per-value constraint are then fetched
+for those focus nodes alone. Shapes nested in sh:or, sh:and, sh:not, sh:xone, sh:node and
 sh:qualifiedValueShape become boolean SPARQL expressions ("this node conforms").
 
 Semantics follow the SHACL recommendation and pyshacl's reading of it (the reference engine,
@@ -82,16 +84,38 @@ class ShapesGraph:
 
 
 @dataclass(frozen=True)
-class Check:
-    """One query for one constraint of one shape; rows are (?this, ?value) violations."""
+class Constraint:
+    """One constraint of a shape, as one column of the shape's query."""
+
+    component: str
+    violated: str  # SPARQL boolean: over the group's aggregates (property shape) or over ?this (node shape)
+    value_condition: str | None = None  # what each value must meet; violating values are fetched with it
+    reports_value: bool = False
+
+
+@dataclass(frozen=True)
+class ShapeQuery:
+    """Every constraint of one shape over its targets, in one query.
+
+    ``form`` is "flags" (one row per focus node violating at least one constraint, a boolean
+    column per constraint) or "rows" (one row per result, for constraints that need their own
+    grouping such as sh:uniqueLang).
+    """
 
     shape: object  # the shape the results name as sh:sourceShape
-    component: str
     severity: str
     path: object | None  # the sh:path node in the shapes graph, for property shapes
+    path_sparql: str | None
+    messages: tuple
     query: str
-    messages: tuple = ()
-    has_value: bool = True  # whether ?value is reported as sh:value
+    constraints: tuple[Constraint, ...]
+    form: str = "flags"
+
+    def details_query(self, constraint: Constraint, focus_nodes: list) -> str:
+        """The values of the given focus nodes that violate a per-value constraint."""
+        values = " ".join(str(f) for f in focus_nodes)
+        return (f"SELECT DISTINCT ?this ?value WHERE {{ VALUES ?this {{ {values} }} ?this {self.path_sparql} ?value "
+                f"FILTER(!COALESCE({constraint.value_condition}, false)) }}")
 
 
 def _no_subclasses(cls: str) -> list[str]:
@@ -270,120 +294,131 @@ class _Compiler:
         flag = self.graph.value(shape, SH + "deactivated")
         return flag is not None and flag.value == "true"
 
-    # --- top-level checks ----------------------------------------------------------------------
+    # --- top-level queries --------------------------------------------------------------------
 
-    def checks(self) -> list[Check]:
+    def queries(self) -> list[ShapeQuery]:
         g = self.graph
-        checks: list[Check] = []
+        queries: list[ShapeQuery] = []
         for shape in sorted(g.subjects(), key=str):
             targets = self.targets(shape)
             if targets is None or self._deactivated(shape):
                 continue
             if g.value(shape, SH + "path") is not None:
-                checks += self.shape_checks(shape, targets, property_of=None)
+                queries += self.property_shape_queries(shape, targets)
                 continue
-            checks += self.shape_checks(shape, targets, property_of=None, node_shape=True)
+            queries += self.node_shape_queries(shape, targets)
             for property_shape in g.objects(shape, SH + "property"):
                 if not self._deactivated(property_shape):
-                    checks += self.shape_checks(property_shape, targets, property_of=shape)
-        return checks
+                    queries += self.property_shape_queries(property_shape, targets)
+        return queries
 
-    def shape_checks(self, shape, targets: str, property_of, node_shape: bool = False) -> list[Check]:
-        g = self.graph
-        severity = g.value(shape, SH + "severity")
-        severity = severity.value if severity is not None else SH + "Violation"
-        messages = tuple(g.objects(shape, SH + "message"))
-        path_node = None if node_shape else g.value(shape, SH + "path")
-        path = None if node_shape else self.path(path_node)
-        values = "BIND(?this AS ?value)" if node_shape else f"?this {path} ?value ."
-        checks = []
+    def _header(self, shape) -> tuple[str, tuple]:
+        severity = self.graph.value(shape, SH + "severity")
+        return (severity.value if severity is not None else SH + "Violation"), tuple(self.graph.objects(shape, SH + "message"))
 
-        def check(component: str, query: str, has_value: bool = True) -> None:
-            checks.append(Check(shape, SH + component, severity, path_node, query, messages, has_value))
+    def _parameters(self, shape):
+        for predicate in self.graph.predicates(shape):
+            if predicate not in _NOT_CONSTRAINTS:
+                for parameter in self.graph.objects(shape, predicate):
+                    local = predicate[len(SH):] if predicate.startswith(SH) else predicate
+                    yield predicate, parameter, SH + local[0].upper() + local[1:] + "ConstraintComponent"
 
-        for predicate in g.predicates(shape):
-            if predicate in _NOT_CONSTRAINTS:
+    def node_shape_queries(self, shape, targets: str) -> list[ShapeQuery]:
+        severity, messages = self._header(shape)
+        constraints = []
+        for predicate, parameter, component in self._parameters(shape):
+            if predicate == SH + "hasValue":
+                constraints.append(Constraint(component, f"!sameTerm(?this, {parameter})"))
                 continue
-            for parameter in g.objects(shape, predicate):
-                local = predicate[len(SH):]
-                component = local[0].upper() + local[1:] + "ConstraintComponent"
-                if predicate == SH + "qualifiedValueShape":
-                    checks += self.qualified(shape, parameter, targets, path, severity, path_node, messages)
-                    continue
-                if predicate == SH + "minCount" and not node_shape:
-                    n = int(parameter.value)
-                    if n == 1:
-                        query = f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} ?value }} }}"
-                    else:
-                        query = (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} "
-                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})")
-                    check(component, query, has_value=False)
-                elif predicate == SH + "maxCount" and not node_shape:
-                    query = (f"SELECT ?this WHERE {{ {targets} ?this {path} ?value }} "
-                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(parameter.value)})")
-                    check(component, query, has_value=False)
-                elif predicate == SH + "uniqueLang" and not node_shape:
-                    if parameter.value != "true":
-                        continue
+            condition = self.value_condition(shape, predicate, parameter, "?this")
+            if condition is None:
+                raise UnsupportedShape(f"{predicate} (in {shape}) is not supported by the native validator; "
+                                       "use --validator pyshacl")
+            constraints.append(Constraint(component, f"!COALESCE({condition}, false)", reports_value=True))
+        if not constraints:
+            return []
+        binds = " ".join(f"BIND({c.violated} AS ?c{i})" for i, c in enumerate(constraints))
+        columns = " ".join(f"?c{i}" for i in range(len(constraints)))
+        query = (f"SELECT ?this {columns} WHERE {{ {targets} {binds} "
+                 f"FILTER({' || '.join(f'?c{i}' for i in range(len(constraints)))}) }}")
+        return [ShapeQuery(shape, severity, None, None, messages, query, tuple(constraints))]
+
+    def property_shape_queries(self, shape, targets: str) -> list[ShapeQuery]:
+        g = self.graph
+        severity, messages = self._header(shape)
+        path_node = g.value(shape, SH + "path")
+        path = self.path(path_node)
+        constraints: list[Constraint] = []
+        separate: list[ShapeQuery] = []
+        needs_empty = False  # whether focus nodes without any value can violate
+        for predicate, parameter, component in self._parameters(shape):
+            if predicate == SH + "minCount":
+                constraints.append(Constraint(component, f"(COUNT(DISTINCT ?value) < {int(parameter.value)})"))
+                needs_empty = True
+            elif predicate == SH + "maxCount":
+                constraints.append(Constraint(component, f"(COUNT(DISTINCT ?value) > {int(parameter.value)})"))
+            elif predicate == SH + "hasValue":
+                constraints.append(Constraint(
+                    component, f"(MAX(IF(BOUND(?value) && sameTerm(?value, {parameter}), 1, 0)) = 0)"))
+                needs_empty = True
+            elif predicate == SH + "qualifiedValueShape":
+                disjoint = g.value(shape, SH + "qualifiedValueShapesDisjoint")
+                if disjoint is not None and disjoint.value == "true":
+                    raise UnsupportedShape(f"sh:qualifiedValueShapesDisjoint (in {shape}) is not supported")
+                conforming = f"COUNT(DISTINCT IF(COALESCE({self.conforms(parameter, '?value')}, false), ?value, ?_none))"
+                for bound, operator, local in (("qualifiedMinCount", "<", "QualifiedMinCount"),
+                                               ("qualifiedMaxCount", ">", "QualifiedMaxCount")):
+                    limit = g.value(shape, SH + bound)
+                    if limit is not None:
+                        constraints.append(Constraint(SH + local + "ConstraintComponent",
+                                                      f"({conforming} {operator} {int(limit.value)})"))
+                        needs_empty = needs_empty or operator == "<"
+            elif predicate == SH + "uniqueLang":
+                if parameter.value == "true":
                     query = (f"SELECT ?this WHERE {{ {targets} ?this {path} ?value "
                              f'FILTER(isLiteral(?value) && lang(?value) != "") BIND(LCASE(lang(?value)) AS ?lang) }} '
                              "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)")
-                    check(component, query, has_value=False)
-                elif predicate == SH + "hasValue":
-                    if node_shape:
-                        query = f"SELECT ?this WHERE {{ {targets} FILTER(!sameTerm(?this, {parameter})) }}"
-                    else:
-                        query = f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} {parameter} }} }}"
-                    check(component, query, has_value=False)
-                elif predicate in (SH + "lessThan", SH + "lessThanOrEquals") and not node_shape:
+                    separate.append(ShapeQuery(shape, severity, path_node, path, messages, query,
+                                               (Constraint(component, "true"),), form="rows"))
+            elif predicate == SH + "equals":
+                query = (f"SELECT DISTINCT ?this ?value WHERE {{ {targets} "
+                         f"{{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {parameter} ?value }} }} UNION "
+                         f"{{ ?this {parameter} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}")
+                separate.append(ShapeQuery(shape, severity, path_node, path, messages, query,
+                                           (Constraint(component, "true", reports_value=True),), form="rows"))
+            else:
+                if predicate in (SH + "lessThan", SH + "lessThanOrEquals"):
                     operator = "<" if predicate == SH + "lessThan" else "<="
-                    query = (f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {values} ?this {parameter} ?_other "
-                             f"FILTER(!COALESCE(?value {operator} ?_other, false)) }}")
-                    check(component, query)
-                elif predicate == SH + "equals":
-                    query = (f"SELECT DISTINCT ?this ?value WHERE {{ {targets} "
-                             f"{{ {values} FILTER NOT EXISTS {{ ?this {parameter} ?value }} }} UNION "
-                             f"{{ ?this {parameter} ?value FILTER NOT EXISTS {{ {values} }} }} }}")
-                    check(component, query)
+                    other = self.var()
+                    condition = (f"NOT EXISTS {{ ?this {parameter} {other} "
+                                 f"FILTER(!COALESCE(?value {operator} {other}, false)) }}")
                 elif predicate == SH + "disjoint":
-                    query = f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {values} ?this {parameter} ?value }}"
-                    check(component, query)
+                    condition = f"NOT EXISTS {{ ?this {parameter} ?value }}"
                 else:
                     condition = self.value_condition(shape, predicate, parameter, "?value")
-                    if condition is None:
-                        raise UnsupportedShape(
-                            f"{predicate} (in {shape}) is not supported by the native validator; "
-                            "use --validator pyshacl")
-                    query = f"SELECT DISTINCT ?this ?value WHERE {{ {targets} {values} FILTER(!({condition})) }}"
-                    check(component, query)
-        return checks
-
-    def qualified(self, shape, value_shape, targets, path, severity, path_node, messages) -> list[Check]:
-        g = self.graph
-        disjoint = g.value(shape, SH + "qualifiedValueShapesDisjoint")
-        if disjoint is not None and disjoint.value == "true":
-            raise UnsupportedShape(f"sh:qualifiedValueShapesDisjoint (in {shape}) is not supported")
-        conforming = f"OPTIONAL {{ ?this {path} ?value FILTER({self.conforms(value_shape, '?value')}) }}"
-        checks = []
-        for parameter, operator, component in (("qualifiedMinCount", "<", "QualifiedMinCountConstraintComponent"),
-                                               ("qualifiedMaxCount", ">", "QualifiedMaxCountConstraintComponent")):
-            bound = g.value(shape, SH + parameter)
-            if bound is None:
-                continue
-            query = (f"SELECT ?this WHERE {{ {targets} {conforming} }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {operator} {int(bound.value)})")
-            checks.append(Check(shape, SH + component, severity, path_node, query, messages, False))
-        return checks
+                if condition is None:
+                    raise UnsupportedShape(f"{predicate} (in {shape}) is not supported by the native validator; "
+                                           "use --validator pyshacl")
+                constraints.append(Constraint(
+                    component, f"(MAX(IF(BOUND(?value) && !COALESCE({condition}, false), 1, 0)) = 1)",
+                    value_condition=condition, reports_value=True))
+        if constraints:
+            values = f"OPTIONAL {{ ?this {path} ?value }}" if needs_empty else f"?this {path} ?value"
+            columns = " ".join(f"({c.violated} AS ?c{i})" for i, c in enumerate(constraints))
+            query = (f"SELECT ?this {columns} WHERE {{ {targets} {values} }} GROUP BY ?this "
+                     f"HAVING ({' || '.join(c.violated for c in constraints)})")
+            separate.insert(0, ShapeQuery(shape, severity, path_node, path, messages, query, tuple(constraints)))
+        return separate
 
 
 def compile_shapes(shapes_turtle: str, subclasses: Callable[[str], list[str]] = _no_subclasses,
-                   ) -> tuple[ShapesGraph, list[Check]]:
+                   ) -> tuple[ShapesGraph, list[ShapeQuery]]:
     """Read the shapes and compile every constraint of every targeted shape to a query.
 
     ``subclasses(C)`` lists C and every class the data says is a subclass of it.
     """
     graph = ShapesGraph(ox.parse(shapes_turtle, format=ox.RdfFormat.TURTLE))
-    return graph, _Compiler(graph, subclasses).checks()
+    return graph, _Compiler(graph, subclasses).queries()
 
 
 def path_text(graph: ShapesGraph, node) -> str | None:

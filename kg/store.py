@@ -11,6 +11,7 @@ import ctypes.util
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,11 +82,35 @@ def publish_build(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def write_store(quads: list[ox.Quad], folder: Path) -> None:
+def write_store(source: ox.Store, folder: Path) -> None:
+    """Copy the in-memory dataset into the build's persistent store.
+
+    The source is streamed as N-Quads through a pipe into the bulk loader (a thread writes, the
+    loader reads; both run outside the GIL), so no copy of the data is held in between.
+    """
     store = ox.Store(str(folder / STORE_DIR))
-    store.bulk_extend(quads)
+    read_end, write_end = os.pipe()
+    failure: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            with open(write_end, "wb") as pipe:
+                source.dump(pipe, ox.RdfFormat.N_QUADS)
+        except BrokenPipeError:
+            pass  # the loader stopped first and reports why
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            failure.append(exc)
+
+    writer = threading.Thread(target=produce, name="store-writer")
+    writer.start()
+    try:
+        with open(read_end, "rb") as pipe:
+            store.bulk_load(pipe, ox.RdfFormat.N_QUADS)
+    finally:
+        writer.join()
+    if failure:
+        raise failure[0]
     store.flush()
-    store.optimize()
     del store
 
 

@@ -25,6 +25,7 @@ SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_LEVELS = {SH + "Violation": "ERROR", SH + "Warning": "WARN", SH + "Info": "INFO"}
 ENGINES = ("native", "pyshacl")
 DEFAULT_ENGINE = "native"
+DETAIL_BATCH = 500  # focus nodes per query fetching the values that violate a constraint
 
 
 @dataclass(frozen=True)
@@ -92,20 +93,40 @@ def native_validate(store: ox.Store, shapes_turtle: str, ns: Namespaces) -> Vali
                  if isinstance(row["c"], ox.NamedNode)}
         return sorted(found | {cls})
 
-    graph, checks = compile_shapes(shapes_turtle, subclasses)
-    prefixes = ns.prefixes()
-    results: list[tuple] = []  # (finding, check, focus term, value term)
-    for check in checks:
-        path = path_text(graph, check.path)
-        shape = check.shape.value if isinstance(check.shape, ox.NamedNode) else None
-        message = _english(check.messages) or _generic_message(check)
-        level = SEVERITY_LEVELS.get(check.severity, "INFO")
-        for row in store.query(check.query, prefixes=prefixes, use_default_graph_as_union=True):
-            focus = row["this"]
-            value = row["value"] if check.has_value else None
+    graph, plans = compile_shapes(shapes_turtle, subclasses)
+    results: list[tuple] = []  # (finding, plan, component, focus term, value term)
+    for plan in plans:
+        path = path_text(graph, plan.path)
+        shape = plan.shape.value if isinstance(plan.shape, ox.NamedNode) else None
+        level = SEVERITY_LEVELS.get(plan.severity, "INFO")
+
+        def emit(component: str, focus, value, plan=plan, path=path, shape=shape, level=level) -> None:
+            message = _english(plan.messages) or _generic_message(component)
             finding = Finding(level, focus.value, path, shape, message,
-                              value.value if value is not None else None, check.component)
-            results.append((finding, check, focus, value))
+                              value.value if value is not None else None, component)
+            results.append((finding, plan, component, focus, value))
+
+        rows = store.query(plan.query, use_default_graph_as_union=True)
+        if plan.form == "rows":
+            constraint = plan.constraints[0]
+            for row in rows:
+                emit(constraint.component, row["this"], row["value"] if constraint.reports_value else None)
+            continue
+        failing: dict[int, list] = {}
+        for row in rows:
+            for i, constraint in enumerate(plan.constraints):
+                if row[f"c{i}"].value != "true":
+                    continue
+                if constraint.value_condition is not None:
+                    failing.setdefault(i, []).append(row["this"])
+                else:
+                    emit(constraint.component, row["this"], row["this"] if constraint.reports_value else None)
+        for i, focus_nodes in failing.items():
+            constraint = plan.constraints[i]
+            for chunk in range(0, len(focus_nodes), DETAIL_BATCH):
+                query = plan.details_query(constraint, focus_nodes[chunk:chunk + DETAIL_BATCH])
+                for row in store.query(query, use_default_graph_as_union=True):
+                    emit(constraint.component, row["this"], row["value"])
     results.sort(key=lambda r: _sort_key(r[0]))
     findings = [r[0] for r in results]
     conforms = not any(r[1].severity == SH + "Violation" for r in results)
@@ -118,8 +139,8 @@ def _english(messages) -> str:
     return chosen[0].value if chosen else ""
 
 
-def _generic_message(check) -> str:
-    component = check.component[len(SH):].replace("ConstraintComponent", "")
+def _generic_message(component: str) -> str:
+    component = component[len(SH):].replace("ConstraintComponent", "")
     return f"Value does not satisfy sh:{component[0].lower()}{component[1:]}"
 
 
@@ -132,17 +153,18 @@ def _report_turtle(conforms: bool, results: list[tuple], graph, ns: Namespaces) 
                ox.Triple(report, sh("conforms"), ox.Literal("true" if conforms else "false",
                                                              datatype=ox.NamedNode(STANDARD_PREFIXES["xsd"] + "boolean")))]
     copied: dict = {}
-    for number, (_, check, focus, value) in enumerate(results, start=1):
+    for number, (_, plan, component, focus, value) in enumerate(results, start=1):
         node = ox.BlankNode(f"r{number}")
         triples += [ox.Triple(report, sh("result"), node), ox.Triple(node, rdf_type, sh("ValidationResult")),
-                    ox.Triple(node, sh("focusNode"), focus), ox.Triple(node, sh("resultSeverity"), ox.NamedNode(check.severity)),
-                    ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(check.component)),
-                    ox.Triple(node, sh("sourceShape"), _copy(check.shape, graph, copied, triples))]
-        if check.path is not None:
-            triples.append(ox.Triple(node, sh("resultPath"), _copy(check.path, graph, copied, triples)))
+                    ox.Triple(node, sh("focusNode"), focus), ox.Triple(node, sh("resultSeverity"), ox.NamedNode(plan.severity)),
+                    ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(component)),
+                    ox.Triple(node, sh("sourceShape"), _copy(plan.shape, graph, copied, triples))]
+        if plan.path is not None:
+            triples.append(ox.Triple(node, sh("resultPath"), _copy(plan.path, graph, copied, triples)))
         if value is not None:
             triples.append(ox.Triple(node, sh("value"), value))
-        triples += [ox.Triple(node, sh("resultMessage"), m) for m in check.messages]
+        messages = plan.messages or (ox.Literal(_generic_message(component)),)
+        triples += [ox.Triple(node, sh("resultMessage"), m) for m in messages]
     prefixes = {k: v for k, v in ns.prefixes().items() if k in ("sh", "kgo", "kgs", "rdf", "rdfs", "xsd", "skos",
                                                                    "dcterms", "prov")}
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
