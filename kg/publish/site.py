@@ -26,6 +26,8 @@ from .reportpages import report_pages
 
 PINNED = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", RDF + "type")
 DCTERMS_NS = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PLAIN_DATATYPES = {"string", "integer", "decimal", "double", "boolean", "date", "gYear", "nonNegativeInteger"}
 STANDARD_NAMES = {  # names for the reused vocabulary's terms, which the ontology does not label
     RDF + "type": ("类型", "type"), RDFS + "label": ("标签", "label"), SKOS + "altLabel": ("别名", "alias"),
     SKOS + "prefLabel": ("首选标签", "preferred label"), SKOS + "definition": ("定义", "definition"),
@@ -126,8 +128,8 @@ class Site:
             lang = "zh-Hans" if term.language == "zh" else term.language
             return f'<span lang="{esc(lang)}">{esc(term.value)}</span> <span class="lang">@{esc(term.language)}</span>'
         datatype = term.datatype.value
-        if datatype.endswith("#string"):
-            return esc(term.value)
+        if datatype.startswith(XSD) and datatype[len(XSD):] in PLAIN_DATATYPES:
+            return f'<span class="{esc(datatype[len(XSD):])}">{esc(term.value)}</span>'  # self-evident types
         return f'{esc(term.value)} <span class="lang">{esc(self.compactor.iri(datatype))}</span>'
 
     def evidence_html(self, fact: Fact, page_path: str) -> str:
