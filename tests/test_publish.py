@@ -455,3 +455,19 @@ def test_cli_errors_are_one_line_and_exit_2(tmp_path, seeds_build):
                                   "--version", "x"])
     assert result.exit_code == 2 and "not a Kaifang KG release" in result.output
     assert (tmp_path / "mine" / "x" / "notes.txt").read_text() == "keep me"
+
+
+def test_blank_nodes_get_the_same_labels_whatever_the_parser_called_them(ns):
+    from kg.publish import jsonld, rdfio
+
+    text = """@prefix kgo: <https://w3id.org/kaifang/ontology#> .
+    kgo:Zone kgo:note [ kgo:part [ kgo:name "甲" ] , [ kgo:name "乙" ] ] ."""
+    graph = ox.NamedNode(ns.ontology_graph)
+    first, second = ([ox.Quad(t.subject, t.predicate, t.object, graph)
+                      for t in ox.parse(text, format=ox.RdfFormat.TURTLE)] for _ in range(2))
+    assert {str(q) for q in first} != {str(q) for q in second}  # the parser labels blank nodes at random
+    a, b = rdfio.canonical_quads(first), rdfio.canonical_quads(second)
+    assert rdfio.trig(a, ns.prefixes()) == rdfio.trig(b, ns.prefixes())
+    assert jsonld.dataset_document(a, ns.prefixes()) == jsonld.dataset_document(b, ns.prefixes())
+    back = set(ox.parse(jsonld.dataset_document(a, ns.prefixes()), format=ox.RdfFormat.JSON_LD))
+    assert len(back) == len(a) and "甲" in jsonld.dataset_document(a, ns.prefixes()).decode("utf-8")
