@@ -242,10 +242,12 @@ def test_push_round_trip_gives_the_same_answers_as_the_local_store(oxigraph_serv
     assert result.exit_code == 0, result.output
     local_graphs = {g.value: sum(1 for _ in seeds_store.quads_for_pattern(None, None, None, g))
                     for g in seeds_store.named_graphs()}
-    assert _graph_counts_remote(oxigraph_server) == local_graphs
+    remote = _graph_counts_remote(oxigraph_server)
+    assert {g: remote.get(g) for g in local_graphs} == local_graphs  # a store may keep bookkeeping graphs too
     assert ns.graph("qinzhou-port-area-14th-five-year-plan-2022") in local_graphs
     for query in (ZONES, ZONES_BY_PROVINCE,
-                  "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+                  """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c
+                       FILTER(STRSTARTS(STR(?c), STR(kgo:))) } GROUP BY ?c""",
                   """SELECT ?doc ?sentence ?rule WHERE { ?ev rdf:subject zone:baise-pilot-zone ;
                        kgo:rule ?rule . OPTIONAL { ?ev kgo:document ?doc ; kgo:sentence ?sentence } }"""):
         remote = _wrapper(oxigraph_server + "/query", query, SPARQLWrapper.JSON, ns)
@@ -268,11 +270,11 @@ def test_push_replace_puts_and_plain_push_adds(oxigraph_server, tmp_path, ns):
     store = oxigraph_server + "/store"
     runner = CliRunner()
     assert runner.invoke(main, ["push", "--endpoint", store, "--release", str(first)]).exit_code == 0
-    assert _graph_counts_remote(oxigraph_server) == {graph.value: 2}
+    assert _graph_counts_remote(oxigraph_server).get(graph.value) == 2
     assert runner.invoke(main, ["push", "--endpoint", store, "--release", str(second)]).exit_code == 0
-    assert _graph_counts_remote(oxigraph_server) == {graph.value: 2}  # POST adds (nothing new)
+    assert _graph_counts_remote(oxigraph_server).get(graph.value) == 2  # POST adds (nothing new)
     assert runner.invoke(main, ["push", "--endpoint", store, "--release", str(second), "--replace"]).exit_code == 0
-    assert _graph_counts_remote(oxigraph_server) == {graph.value: 1}  # PUT replaces
+    assert _graph_counts_remote(oxigraph_server).get(graph.value) == 1  # PUT replaces
 
 
 def test_push_errors_are_one_line(tmp_path):
