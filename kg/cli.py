@@ -46,6 +46,29 @@ store_option = click.option(
 base_option = click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the graph.")
 
 
+def source_options(func):
+    """--endpoint and --profile: run against a remote SPARQL endpoint instead of the build's store."""
+    func = click.option("--profile", metavar="NAME",
+                        help="Endpoint profile in ~/.config/kaifang/endpoints.toml (or KG_PROFILE).")(func)
+    return click.option("--endpoint", "endpoint_url", metavar="URL",
+                        help="SPARQL endpoint to query instead of the store (or KG_ENDPOINT); credentials from "
+                             "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.")(func)
+
+
+def _source(store_dir: Path, endpoint_url: str | None, profile: str | None, base: str):
+    """The build's store, or the endpoint asked for by --endpoint/--profile (or the environment,
+    unless --store was given)."""
+    from .namespaces import Namespaces
+    from .stores import open_source, resolve_endpoint
+
+    ctx = click.get_current_context()
+    store_given = ctx.get_parameter_source("store_dir") == click.core.ParameterSource.COMMANDLINE
+    if store_given and (endpoint_url or profile):
+        raise UserError("give --store, or --endpoint/--profile, not both")
+    endpoint = resolve_endpoint(endpoint_url, profile, use_environment=not store_given)
+    return open_source(store_dir, endpoint, Namespaces(base))
+
+
 @click.group(cls=KgGroup)
 @click.version_option(package_name="kaifang-kg")
 def main() -> None:
@@ -98,17 +121,17 @@ def build(seeds: Path, out: Path, base: str, reasoner: str, validate: bool, vali
               help="Row cap; a note says when results were cut.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Stop the query after this many seconds.")
+@source_options
 def query(sparql: str | None, query_file: Path | None, store_dir: Path, base: str, fmt: str, limit: int,
-          timeout: float | None) -> None:
+          timeout: float | None, endpoint_url: str | None, profile: str | None) -> None:
     """Run a SPARQL query (argument, -f FILE, or '-' for stdin) over the store."""
     from .namespaces import Namespaces
     from .query import run_query
     from .render import render
-    from .store import open_store
 
     text = _query_text(sparql, query_file)
     ns = Namespaces(base)
-    result = run_query(open_store(store_dir), text, ns, limit=limit, timeout=timeout)
+    result = run_query(_source(store_dir, endpoint_url, profile, base), text, ns, limit=limit, timeout=timeout)
     click.echo(render(result, fmt, ns.prefixes()).rstrip("\n"))
     if result.truncated:
         click.echo(f"note: results cut at {limit} rows (raise --limit to see more)", err=True)
@@ -162,14 +185,19 @@ def eval_command(gold: Path, store_dir: Path, base: str, show_errors: bool) -> N
 @click.option("--endpoint", help="SPARQL endpoint URL the DCAT description advertises (default: BASE/sparql).")
 @click.option("--previous", type=click.Path(path_type=Path),
               help="Release to write the changelog against (default: the newest earlier release in OUT).")
+@click.option("--from-endpoint", "source_url", metavar="URL",
+              help="Publish what this SPARQL endpoint holds instead of the store (or KG_ENDPOINT).")
+@click.option("--profile", metavar="NAME", help="Publish from this endpoint profile (or KG_PROFILE).")
 def publish(store_dir: Path, out: Path, base: str | None, release_version: str | None, issued: str | None,
-            endpoint: str | None, previous: Path | None) -> None:
+            endpoint: str | None, previous: Path | None, source_url: str | None, profile: str | None) -> None:
     """Write a versioned release: dumps, VoID/DCAT, changelog, checksums and a static site."""
     from .publish import PublishOptions
     from .publish import publish as run_publish
 
+    source = _source(store_dir, source_url, profile, base or DEFAULT_BASE)
     result = run_publish(PublishOptions(store=store_dir, out=out, base=base, version=release_version,
-                                        issued=issued, endpoint=endpoint, previous=previous))
+                                        issued=issued, endpoint=endpoint, previous=previous,
+                                        source=source if getattr(source, "is_remote", False) else None))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"published {result.folder}: version {result.version}, issued {result.issued}, "
@@ -208,26 +236,45 @@ def _stop_on_signal(*_) -> None:
 
 
 @main.command()
-@click.option("--endpoint", required=True,
+@click.option("--endpoint", metavar="URL",
               help="Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
-                   "http://localhost:3030/kaifang/data (Fuseki).")
+                   "http://localhost:8890/sparql-graph-crud-auth (Virtuoso), http://localhost:3030/kaifang/data "
+                   "(Fuseki); any URL of these servers or GraphDB finds the others (or KG_ENDPOINT).")
+@click.option("--profile", metavar="NAME", help="Endpoint profile in ~/.config/kaifang/endpoints.toml (or KG_PROFILE).")
 @click.option("--release", "release_dir", type=click.Path(path_type=Path), default=Path("releases/latest"),
               show_default=True, help="Release folder made by 'kg publish'.")
-@click.option("--replace", is_flag=True, help="PUT each graph (replacing its content) instead of POST (adding).")
-@click.option("--user", help="User name for HTTP basic or digest auth; the password is read from KG_PUSH_PASSWORD.")
+@click.option("--replace", is_flag=True,
+              help="Replace the store's release in one transaction (readers never see it half-loaded) "
+                   "instead of adding to it.")
+@click.option("--user", help="User name for HTTP basic or digest auth (or KG_ENDPOINT_USER); the password is "
+                             "read from KG_ENDPOINT_PASSWORD (or KG_PUSH_PASSWORD).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
-              help="Seconds to wait for the store per graph.")
-def push(endpoint: str, release_dir: Path, replace: bool, user: str | None, timeout: float) -> None:
+              help="Seconds to wait for the store per request.")
+def push(endpoint: str | None, profile: str | None, release_dir: Path, replace: bool, user: str | None,
+         timeout: float) -> None:
     """Load a release into an external store, one named graph per document (Graph Store Protocol)."""
+    import dataclasses
+
     from .push import PushOptions
     from .push import push as run_push
+    from .stores import resolve_endpoint
+
+    target = resolve_endpoint(endpoint, profile, role="graph_store")
+    if target is None:
+        raise UserError("where to? give --endpoint URL or --profile NAME (or set KG_ENDPOINT)")
+    if user:
+        target = dataclasses.replace(target, user=user)
+    if target.password is None and os.environ.get("KG_PUSH_PASSWORD"):
+        target = dataclasses.replace(target, password=os.environ["KG_PUSH_PASSWORD"])
 
     def progress(graph) -> None:
-        click.echo(f"{'PUT' if replace else 'POST'} {graph.graph}: {graph.triples} triples (HTTP {graph.status})", err=True)
+        verb = "staged" if replace else "POST"
+        click.echo(f"{verb} {graph.graph}: {graph.triples} triples (HTTP {graph.status})", err=True)
 
-    result = run_push(PushOptions(endpoint, release_dir, replace, user, os.environ.get("KG_PUSH_PASSWORD"), timeout),
+    result = run_push(PushOptions(target.graph_store or "", release_dir, replace, timeout=timeout, target=target),
                       progress)
-    click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples to {endpoint}")
+    how = "replaced the release in one transaction" if replace else "pushed"
+    click.echo(f"{how}: {len(result.graphs)} graphs, {result.triples} triples to {result.endpoint}")
 
 
 # ---------------------------------------------------------------- reports, questions, console
@@ -268,17 +315,21 @@ def report_list(queries_dir: Path | None) -> None:
 @store_option
 @base_option
 @queries_option
-def report_show(name: str, params: tuple[str, ...], store_dir: Path, base: str, queries_dir: Path | None) -> None:
+@source_options
+def report_show(name: str, params: tuple[str, ...], store_dir: Path, base: str, queries_dir: Path | None,
+                endpoint_url: str | None, profile: str | None) -> None:
     """A report's description, parameters, output hints and query; with a store, the query as it
     would run (parameters bound)."""
     from .namespaces import Namespaces
     from .reports import describe_report, find_report, parse_assignments, prepared_query
-    from .store import STORE_DIR, open_store
+    from .store import STORE_DIR
+    from .stores import resolve_endpoint
 
     item = find_report(_queries(queries_dir), name)
-    if item.parameters and (store_dir / STORE_DIR).is_dir():
+    if item.parameters and ((store_dir / STORE_DIR).is_dir() or endpoint_url or profile or resolve_endpoint()):
         ns = Namespaces(base)
-        click.echo(describe_report(item, prepared_query(item, parse_assignments(params), open_store(store_dir), ns)))
+        store = _source(store_dir, endpoint_url, profile, base)
+        click.echo(describe_report(item, prepared_query(item, parse_assignments(params), store, ns)))
     else:
         click.echo(describe_report(item))
 
@@ -294,16 +345,17 @@ def report_show(name: str, params: tuple[str, ...], store_dir: Path, base: str, 
 @queries_option
 @limit_option
 @timeout_option
+@source_options
 def report_run(name: str, params: tuple[str, ...], fmt: str, output: Path | None, store_dir: Path, base: str,
-               queries_dir: Path | None, limit: int, timeout: float | None) -> None:
+               queries_dir: Path | None, limit: int, timeout: float | None, endpoint_url: str | None,
+               profile: str | None) -> None:
     """Run report NAME with its parameters bound as RDF terms."""
     from .namespaces import Namespaces
     from .reports import find_report, parse_assignments, render_report, run_report
-    from .store import open_store
 
     ns = Namespaces(base)
     item = find_report(_queries(queries_dir), name)
-    result = run_report(open_store(store_dir), item, parse_assignments(params), ns, limit=limit, timeout=timeout)
+    result = run_report(_source(store_dir, endpoint_url, profile, base), item, parse_assignments(params), ns, limit=limit, timeout=timeout)
     _emit(render_report(result, fmt, ns), output)
     if result.truncated:
         click.echo(f"note: results cut at {limit} rows (raise --limit to see more)", err=True)
@@ -318,15 +370,15 @@ def report_run(name: str, params: tuple[str, ...], fmt: str, output: Path | None
 @queries_option
 @limit_option
 @timeout_option
+@source_options
 def report_run_all(out_dir: Path, fmt: str, store_dir: Path, base: str, queries_dir: Path | None, limit: int,
-                   timeout: float | None) -> None:
+                   timeout: float | None, endpoint_url: str | None, profile: str | None) -> None:
     """Run every report with its defaults, one file each in OUT; exit 1 if any failed."""
     from .namespaces import Namespaces
     from .reports import load_reports, run_all
-    from .store import open_store
 
     ns = Namespaces(base)
-    outcomes = run_all(open_store(store_dir), load_reports(_queries(queries_dir)), ns, out_dir, fmt,
+    outcomes = run_all(_source(store_dir, endpoint_url, profile, base), load_reports(_queries(queries_dir)), ns, out_dir, fmt,
                        limit=limit, timeout=timeout)
     for outcome in outcomes:
         if outcome.error:
@@ -355,14 +407,15 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--class", "entity_class", help="Only entities of this class (e.g. kgo:Zone).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def search(text: str, store_dir: Path, base: str, limit: int, entity_class: str | None, fmt: str) -> None:
+@source_options
+def search(text: str, store_dir: Path, base: str, limit: int, entity_class: str | None, fmt: str,
+           endpoint_url: str | None, profile: str | None) -> None:
     """Find entities by Chinese, English or pinyin name, or alias; best matches first."""
     from .namespaces import Namespaces
     from .search import render_hits, search_store
-    from .store import open_store
 
     ns = Namespaces(base)
-    hits = search_store(open_store(store_dir), text, ns, limit=limit, entity_class=entity_class)
+    hits = search_store(_source(store_dir, endpoint_url, profile, base), text, ns, limit=limit, entity_class=entity_class)
     click.echo(render_hits(hits, fmt, ns))
     if not hits:
         sys.exit(EXIT_VIOLATIONS)
@@ -375,17 +428,18 @@ def search(text: str, store_dir: Path, base: str, limit: int, entity_class: str 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--evidence", "max_evidence", type=click.IntRange(min=0), default=3, show_default=True,
               help="Pieces of evidence shown per fact.")
-def describe(entity: str, store_dir: Path, base: str, fmt: str, max_evidence: int) -> None:
+@source_options
+def describe(entity: str, store_dir: Path, base: str, fmt: str, max_evidence: int, endpoint_url: str | None,
+             profile: str | None) -> None:
     """Every fact about ENTITY (name, alias, pinyin, prefixed name or IRI), with its evidence."""
     import json
 
     from .describe import as_dict, describe as describe_entity, render_text
     from .namespaces import Namespaces
     from .search import resolve_entity
-    from .store import open_store
 
     ns = Namespaces(base)
-    store = open_store(store_dir)
+    store = _source(store_dir, endpoint_url, profile, base)
     description = describe_entity(store, resolve_entity(store, entity, ns), ns)
     if fmt == "json":
         click.echo(json.dumps(as_dict(description), ensure_ascii=False, indent=1))
@@ -402,15 +456,15 @@ def describe(entity: str, store_dir: Path, base: str, fmt: str, max_evidence: in
 @click.option("--paths", "max_paths", type=click.IntRange(min=1), default=5, show_default=True,
               help="Shortest paths shown at most.")
 @click.option("--via-documents", is_flag=True, help="Also connect entities through the documents that mention them.")
+@source_options
 def path(source: str, target: str, store_dir: Path, base: str, max_hops: int, max_paths: int,
-         via_documents: bool) -> None:
+         via_documents: bool, endpoint_url: str | None, profile: str | None) -> None:
     """The shortest connections between SOURCE and TARGET, in words."""
     from .connect import NoConnection, connect
     from .namespaces import Namespaces
-    from .store import open_store
 
     try:
-        lines = connect(open_store(store_dir), source, target, Namespaces(base), max_hops=max_hops,
+        lines = connect(_source(store_dir, endpoint_url, profile, base), source, target, Namespaces(base), max_hops=max_hops,
                         max_paths=max_paths, via_documents=via_documents)
     except NoConnection as exc:
         click.echo(str(exc))
@@ -422,16 +476,16 @@ def path(source: str, target: str, store_dir: Path, base: str, max_hops: int, ma
 @store_option
 @base_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def stats(store_dir: Path, base: str, fmt: str) -> None:
+@source_options
+def stats(store_dir: Path, base: str, fmt: str, endpoint_url: str | None, profile: str | None) -> None:
     """What the build holds: graphs, documents, entities by class, facts, inferences, rules."""
     import json
 
     from .namespaces import Namespaces
     from .stats import as_dict, collect, render_text
-    from .store import open_store
 
     ns = Namespaces(base)
-    numbers = collect(open_store(store_dir), ns)
+    numbers = collect(_source(store_dir, endpoint_url, profile, base), ns)
     click.echo(json.dumps(as_dict(numbers), ensure_ascii=False, indent=1) if fmt == "json"
                else render_text(numbers, ns.prefixes()))
 
@@ -446,15 +500,15 @@ def stats(store_dir: Path, base: str, fmt: str) -> None:
               help="History file (default: ~/.kg_history).")
 @limit_option
 @timeout_option
+@source_options
 def console(store_dir: Path, base: str, queries_dir: Path | None, fmt: str, history_file: Path | None, limit: int,
-            timeout: float | None) -> None:
+            timeout: float | None, endpoint_url: str | None, profile: str | None) -> None:
     """An interactive SPARQL shell with completion, history, reports, describe and search."""
     from .console import ConsoleOptions, run_console
     from .namespaces import Namespaces
-    from .store import open_store
 
     ns = Namespaces(base)
-    run_console(open_store(store_dir), ns, ConsoleOptions(
+    run_console(_source(store_dir, endpoint_url, profile, base), ns, ConsoleOptions(
         queries=_queries(queries_dir), fmt=fmt, limit=limit, timeout=timeout,
         history=history_file or Path.home() / ".kg_history"))
 

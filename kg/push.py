@@ -1,26 +1,27 @@
 """`kg push`: load a release into an external triple store with the SPARQL 1.1 Graph Store Protocol.
 
 Each named graph of the release's ``kg.trig`` (one per source document, the reference data,
-the inferences, the ontology) goes to ``ENDPOINT?graph=IRI`` as Turtle: PUT with
-``--replace`` (the graph's old content is dropped), POST otherwise (triples are added).
-The protocol is the same for Oxigraph (``/store``), Fuseki (``/DATASET/data``), GraphDB
+the inferences, the ontology) goes to ``ENDPOINT?graph=IRI``: POSTed (added; pushing the same
+release twice leaves one copy), or with ``--replace`` staged and switched in one transaction
+so readers never see a half-loaded store (see kg.remote.load_release). A small manifest graph
+records which graphs form the release, for the remote query paths. The protocol is the same
+for Oxigraph (``/store``), Fuseki (``/DATASET/data``), GraphDB
 (``/repositories/REPO/rdf-graphs/service``) and Virtuoso (``/sparql-graph-crud-auth``).
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
 from .errors import UserError
-from .namespaces import STANDARD_PREFIXES
+from .namespaces import DEFAULT_BASE, Namespaces
+from .stores import Endpoint, endpoint_from_url
 
 TRIG = "kg.trig"
 
@@ -33,6 +34,7 @@ class PushOptions:
     user: str | None = None
     password: str | None = None
     timeout: float = 300.0
+    target: Endpoint | None = None  # a resolved endpoint (profile or environment); overrides the fields above
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,6 @@ class PushResult:
         return sum(g.triples for g in self.graphs)
 
 
-def graph_url(endpoint: str, graph: str) -> str:
-    """The Graph Store Protocol address of one named graph (indirect identification)."""
-    separator = "&" if "?" in endpoint else "?"
-    return f"{endpoint}{separator}graph={quote(graph, safe='')}"
-
-
 def read_graphs(release: Path) -> dict[str, list[ox.Triple]]:
     """The release's named graphs, each as a sorted list of triples."""
     path = release / TRIG
@@ -74,39 +70,30 @@ def read_graphs(release: Path) -> dict[str, list[ox.Triple]]:
     return {g: sorted(t, key=str) for g, t in sorted(graphs.items())}
 
 
-def _opener(options: PushOptions) -> urllib.request.OpenerDirector:
-    handlers: list = []
-    if options.user:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, options.endpoint, options.user, options.password or "")
-        handlers += [urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)]
-    return urllib.request.build_opener(*handlers)
+def _release_info(release: Path) -> tuple[str | None, str]:
+    """The release's version and base IRI (release.json); a bare kg.trig has neither."""
+    try:
+        info = json.loads((release / "release.json").read_text(encoding="utf-8"))
+        return info.get("version"), info.get("base") or DEFAULT_BASE
+    except (OSError, ValueError):
+        return None, DEFAULT_BASE
 
 
 def push(options: PushOptions, progress: Callable[[GraphPush], None] = lambda g: None) -> PushResult:
     """Send every named graph; stops at the first graph the store refuses."""
-    if urlsplit(options.endpoint).scheme not in ("http", "https"):
-        raise UserError(f"--endpoint must be an http(s) URL, not {options.endpoint!r}")
+    from .remote import load_release
+
+    target = options.target or replace(endpoint_from_url(options.endpoint, role="graph_store"), user=options.user,
+                                       password=options.password)
+    target = replace(target, timeout=options.timeout)
     graphs = read_graphs(options.release)
-    opener = _opener(options)
-    prefixes = {k: v for k, v in STANDARD_PREFIXES.items()}
-    method = "PUT" if options.replace else "POST"
-    done = []
-    for graph, triples in graphs.items():
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        request = urllib.request.Request(graph_url(options.endpoint, graph), data=body, method=method,
-                                         headers={"Content-Type": "text/turtle; charset=utf-8"})
-        try:
-            with opener.open(request, timeout=options.timeout) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise UserError(f"{options.endpoint} refused graph {graph}: HTTP {exc.code} "
-                            f"{detail[0][:200] if detail else exc.reason}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise UserError(f"cannot reach {options.endpoint}: {reason}") from exc
-        pushed = GraphPush(graph, len(triples), status)
-        progress(pushed)
+    version, base = _release_info(options.release)
+    done: list[GraphPush] = []
+
+    def each(loaded) -> None:
+        pushed = GraphPush(loaded.graph, loaded.triples, loaded.status)
         done.append(pushed)
-    return PushResult(options.endpoint, tuple(done))
+        progress(pushed)
+
+    load_release(target, Namespaces(base), graphs, version=version, replace=options.replace, progress=each)
+    return PushResult(target.graph_store or target.label, tuple(done))

@@ -28,14 +28,30 @@ SELECT ?s ?p ?name WHERE {
   ?s ?p ?name .
   FILTER(isIRI(?s) && (STRSTARTS(STR(?s), STR(kgr:)) || STRSTARTS(STR(?s), STR(doc:))))
 }"""
+# The graph itself, not BIND(?g = graph:inferred …): Virtuoso gives a comparison as 0/1, not a boolean.
 _TYPES_QUERY = """
-SELECT DISTINCT ?s ?type ?inferred WHERE {
+SELECT DISTINCT ?s ?type ?g WHERE {
   GRAPH ?g { ?s a ?type }
   FILTER(STRSTARTS(STR(?s), STR(kgr:)) || STRSTARTS(STR(?s), STR(doc:)))
-  BIND(?g = graph:inferred AS ?inferred)
 }"""
 _MACHINE_QUERY = "SELECT DISTINCT ?s WHERE { ?s kgo:machineExtracted true }"
-_SUBCLASS_QUERY = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }"
+# Direct links only, closed below: Virtuoso refuses a transitive path with both ends unbound.
+_SUBCLASS_QUERY = "SELECT DISTINCT ?sub ?super WHERE { ?sub rdfs:subClassOf ?super FILTER(isIRI(?super)) }"
+
+
+def _transitive(direct: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each class's superclasses at any distance (rdfs:subClassOf+), from the direct links."""
+    closed: dict[str, set[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            cls = todo.pop()
+            if cls not in seen:
+                seen.add(cls)
+                todo.extend(direct.get(cls, ()))
+        closed[start] = seen
+    return closed
 
 
 def normalise(text: str) -> str:
@@ -103,16 +119,17 @@ class SearchIndex:
                 key = language.split("-")[0] or "und"
                 if key not in entry.display or predicate.endswith("#label"):  # rdfs:label wins over titles
                     entry.display[key] = name.value
-        superclasses: dict[str, set[str]] = {}
+        direct: dict[str, set[str]] = {}
         for row in store.query(_SUBCLASS_QUERY, prefixes=prefixes, use_default_graph_as_union=True):
-            superclasses.setdefault(row["sub"].value, set()).add(row["super"].value)
+            direct.setdefault(row["sub"].value, set()).add(row["super"].value)
+        superclasses = _transitive(direct)
         for row in store.query(_TYPES_QUERY, prefixes=prefixes):
             entry = self.entries.get(row["s"].value)
             if entry is None:
                 continue
             cls = row["type"].value
             entry.classes |= {cls} | superclasses.get(cls, set())
-            if row["inferred"].value != "true":
+            if row["g"].value != ns.inferred_graph:
                 entry.types.add(cls)
         for row in store.query(_MACHINE_QUERY, prefixes=prefixes, use_default_graph_as_union=True):
             if row["s"].value in self.entries:

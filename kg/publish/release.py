@@ -52,6 +52,7 @@ class PublishOptions:
     previous: Path | None = None
     shapes_file: Path = SHAPES_FILE
     site: bool = True
+    source: object | None = None  # an opened store to publish instead of the build in `store` (kg.stores)
 
 
 @dataclass(frozen=True)
@@ -172,13 +173,17 @@ def _update_latest(out: Path, version: str, issued: str) -> None:
 
 def publish(options: PublishOptions) -> PublishResult:
     """Write the release into OUT/VERSION (replacing a release of the same version in one step)."""
-    base = read_build_base(options.store)
+    if options.source is not None:  # a remote endpoint: its release says its base
+        base = options.base or getattr(options.source, "base", None) or read_build_base(options.store)
+    else:
+        base = read_build_base(options.store)
     if options.base and options.base != base:
         raise UserError(f"the store was built with base {base}, not {options.base}; rebuild with --base")
     ns = Namespaces(base)
-    quads = rdfio.canonical_quads(open_store(options.store).quads_for_pattern(None, None, None, None))
+    source = options.source if options.source is not None else open_store(options.store)
+    quads = rdfio.canonical_quads(source.quads_for_pattern(None, None, None, None))
     if not quads:
-        raise UserError(f"the store in {options.store} is empty")
+        raise UserError(f"the store in {options.source or options.store} is empty")
     graph = ReleaseGraph.of(quads, ns)
     issued = issued_date(graph, options.issued)
     digest = rdfio.sha256_hex(rdfio.nquads(quads))
@@ -235,7 +240,7 @@ def _write_release(folder: Path, graph: ReleaseGraph, quads: list[ox.Quad], ns: 
         site = build_site(graph, folder / "site", SiteInputs(
             version=version, issued=issued, counts=counts, changes=log.summary(),
             dumps=tuple((name, title) for name, _, title in DUMPS), endpoint=description.endpoint,
-            store=options.store))
+            store=options.source if options.source is not None else options.store))
         pages, notes = site.pages, list(site.notes)
 
     info = {

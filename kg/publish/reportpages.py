@@ -100,9 +100,9 @@ def report_pages(site: "Site") -> None:
     reports, run_report, problem = _load(site)
     store = None
     if reports and site.inputs.store is not None:
-        from ..store import open_store
+        from ..stores import as_store
 
-        store = open_store(site.inputs.store)
+        store = as_store(site.inputs.store)  # a build folder, or an opened (e.g. remote) store
     items = []
     for name, report in (reports or {}).items():
         path = f"reports/{name}.html"
