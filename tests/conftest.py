@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,12 @@ def run_sparql(seeds_store, ns):
         return [[None if t is None else t.value for t in row] for row in result.rows]
 
     return run
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash of every file's path and bytes below a folder: equal digests, untouched folder."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

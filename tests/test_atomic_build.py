@@ -15,8 +15,7 @@ from kg.namespaces import Namespaces
 from kg.query import run_query
 from kg.store import open_store
 
-from .conftest import SEEDS
-from .test_reliability_inputs import tree_digest
+from .conftest import SEEDS, tree_digest
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 
 import pyoxigraph as ox
 import pytest
@@ -14,7 +13,7 @@ from kg.cli import main
 import re
 import unicodedata
 
-from .conftest import SEEDS
+from .conftest import SEEDS, tree_digest
 
 NINE_PILOT_ZONES = {
     "东兴": "广西", "凭祥": "广西", "百色": "广西", "瑞丽": "云南", "勐腊": "云南",
@@ -127,14 +126,6 @@ def test_every_asserted_document_triple_has_evidence_with_a_rule(run_sparql, ns)
     assert missing == []
 
 
-def _tree_digest(folder) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.mark.parametrize("content,expected", [
     (b"\xb0\xa1\xff\xfe\x00\x01binary\x00junk", "not a text file"),
     ("caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, na\u00efve r\u00e9sum\u00e9".encode("latin-1"), "not UTF-8"),
@@ -148,14 +139,14 @@ def test_bad_document_exits_2_and_leaves_the_previous_build_untouched(tmp_path, 
     runner = CliRunner()
     first = runner.invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), "-q"])
     assert first.exit_code == 0, first.output
-    before = _tree_digest(out)
+    before = tree_digest(out)
     (seeds / "bad.txt").write_bytes(content)
     second = runner.invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), "-q"])
     assert second.exit_code == 2
     assert expected in second.output
     assert "Traceback" not in second.output
     assert len(second.output.strip().splitlines()) == 1
-    assert _tree_digest(out) == before
+    assert tree_digest(out) == before
     assert not list(tmp_path.glob(".build.staging-*"))
 
 

@@ -3,7 +3,6 @@ previous build stays exactly as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pytest
@@ -11,15 +10,9 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
+from .conftest import tree_digest
+
 GOOD = "2020年3月30日，国务院批复设立广西百色重点开发开放试验区。百色试验区覆盖百色全域范围。"
-
-
-def tree_digest(folder) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture()
