@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,15 +87,17 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
     with stage("reason") as t:
         closure = close(store, ns, options.reasoner)
         t.detail = f"{len(closure.inferred)} inferred triples ({closure.engine})"
-    with stage("validate") as t:
-        report = (validate_store(store, options.shapes_file, ns, options.validator) if options.validate
-                  else ValidationReport(conforms=True, skipped=True))
-        t.detail = report.summary() + (f" ({report.engine})" if report.engine else "")
-    with stage("write") as t:
-        staging = staging_dir(options.out)
-        try:
+    # The store's content is final: persist it in the background while validation and dumps run.
+    staging = staging_dir(options.out)
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="persist")
+    persisted = background.submit(write_store, store, staging)
+    try:
+        with stage("validate") as t:
+            report = (validate_store(store, options.shapes_file, ns, options.validator) if options.validate
+                      else ValidationReport(conforms=True, skipped=True))
+            t.detail = report.summary() + (f" ({report.engine})" if report.engine else "")
+        with stage("write") as t:
             quads = len(store)
-            write_store(store, staging)
             dump_paths = write_dumps(store, staging, ns)
             write_void(store, staging, ns, [p.name for p in dump_paths])
             (staging / "validation.ttl").write_text(report.report_turtle, encoding="utf-8")
@@ -106,11 +109,15 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
                 "quads": quads, "facts": facts, "inferred": len(closure.inferred),
                 "conforms": report.conforms, "validation": dict(report.counts),
             })
+            persisted.result()
             publish_build(staging, options.out)
-        except BaseException:
-            import shutil
+            t.detail = f"{quads} quads, store and dumps {', '.join(DUMPS)}"
+    except BaseException:
+        import shutil
 
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        t.detail = f"{quads} quads, dumps {', '.join(DUMPS)}"
+        persisted.cancel()
+        background.shutdown(wait=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    background.shutdown(wait=True)
     return BuildResult(options.out, len(documents), facts, quads, len(closure.inferred), report, stages)

@@ -1,0 +1,1 @@
+"""Benchmarks (not timed tests): the corpus generator and the benchmark runner."""

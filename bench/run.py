@@ -1,0 +1,392 @@
+"""Benchmark Kaifang KG: build stages, saved reports, and the reference path, at several scales.
+
+    python bench/run.py [--scales 1,10,100] [--quick] [--cap SECONDS] [--json FILE]
+
+For every scale N (1 = the seeds; N > 1 = the corpus bench/corpus.py generates, N times the
+seeds with new names and figures) it prints, as Markdown tables:
+
+- each build stage's time and peak memory (resident set, reset at every stage) for our
+  pipeline (native OWL 2 RL closure, SHACL compiled to SPARQL), run as a child process;
+- the wall time of the whole build, and for scale 1 also of the ``kg build`` command itself;
+- each saved report's (queries/*.rq) median latency in-process, and ``kg report run`` cold
+  wall time in a fresh process;
+- the reference path on the same input in the same run (rdflib + owlrl + pyshacl, i.e.
+  ``kg build --reasoner owlrl --validator pyshacl``), stopped at ``--cap`` seconds and then
+  reported as "> cap", and the ratio of ours to it.
+
+Nothing here asserts a time: numbers depend on the machine and on what else runs on it, so
+ratios are measured in the same run and the load average is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+STAGES = ("read", "extract", "assemble", "reason", "validate", "write")
+
+
+# --- the child process: one instrumented build -------------------------------------------------
+
+def _status(field_name: str) -> int:
+    """A /proc/self/status figure in MB (0 where there is no /proc)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _reset_peak() -> None:
+    """Restart the peak-RSS counter (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+def child_build(seeds: str, out: str, reasoner: str, validator: str) -> int:
+    from kg.build import BuildOptions, run_build
+    from kg.namespaces import DEFAULT_BASE
+
+    def progress(stage) -> None:
+        print(json.dumps({"stage": stage.name, "seconds": stage.seconds, "peak_mb": _status("VmHWM"),
+                          "detail": stage.detail}), flush=True)
+        _reset_peak()
+
+    _reset_peak()
+    result = run_build(BuildOptions(seeds=Path(seeds), out=Path(out), base=DEFAULT_BASE, reasoner=reasoner,
+                                    validator=validator), progress)
+    print(json.dumps({"done": True, "documents": result.documents, "facts": result.facts, "quads": result.quads,
+                      "inferred": result.inferred, "conforms": result.validation.conforms,
+                      "validation": result.validation.summary()}), flush=True)
+    return 0
+
+
+# --- the parent: runs, measures, prints --------------------------------------------------------
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_mb: int
+    detail: str = ""
+
+
+@dataclass
+class BuildRun:
+    engine: str
+    wall: float
+    capped: bool
+    stages: list[Stage] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def peak_mb(self) -> int:
+        return max((s.peak_mb for s in self.stages), default=0)
+
+    def stage(self, name: str) -> Stage | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+
+def instrumented_build(seeds: Path, out: Path, reasoner: str, validator: str, cap: float | None) -> BuildRun:
+    """Run one build in a child process; stop it at ``cap`` seconds."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(seeds), str(out), reasoner, validator]
+    lines: list[str] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    readers = [threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True),
+               threading.Thread(target=lambda: errors.extend(child.stderr), daemon=True)]
+    for reader in readers:
+        reader.start()
+    capped = False
+    try:
+        child.wait(timeout=cap)
+    except subprocess.TimeoutExpired:
+        capped = True
+        child.kill()
+        child.wait()
+    wall = time.perf_counter() - started
+    for reader in readers:
+        reader.join(timeout=5)
+    run = BuildRun(f"{reasoner}+{validator}", wall, capped)
+    for line in lines:
+        record = json.loads(line)
+        if record.get("done"):
+            run.summary = record
+        else:
+            run.stages.append(Stage(record["stage"], record["seconds"], record["peak_mb"], record["detail"]))
+    if not capped and child.returncode != 0:
+        run.error = f"exit {child.returncode}: " + "".join(errors).strip()[-500:]
+        print(f"build failed ({run.engine}): {run.error}", file=sys.stderr)
+    return run
+
+
+def cli_build_wall(seeds: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([*_kg(), "build", "--seeds", str(seeds), "--out", str(out), "-q"], cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def _kg() -> list[str]:
+    script = Path(sys.executable).parent / "kg"
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from kg.cli import main; main()"]
+
+
+@dataclass
+class ReportTiming:
+    name: str
+    rows: int = 0
+    median_ms: float | None = None
+    cold_ms: float | None = None
+    error: str = ""
+
+
+def report_timings(build: Path, repeats: int, cold: bool) -> list[ReportTiming]:
+    """Each saved report with its default parameters: median in-process, and cold in a new process."""
+    from kg.namespaces import DEFAULT_BASE, Namespaces
+    from kg.paths import QUERIES_DIR
+    from kg.store import open_store
+
+    ns = Namespaces(DEFAULT_BASE)
+    store = open_store(build)
+    try:
+        from kg.reports import load_reports, run_report
+
+        runners = {name: (lambda r=report: run_report(store, r, {}, ns)) for name, report in load_reports(QUERIES_DIR).items()}
+    except ImportError:  # before kg.reports existed: the .rq files as they are
+        from kg.query import run_query
+
+        runners = {p.stem: (lambda text=p.read_text(encoding="utf-8"): run_query(store, text, ns))
+                   for p in sorted(QUERIES_DIR.glob("*.rq"))}
+    timings = []
+    for name, run in sorted(runners.items()):
+        timing = ReportTiming(name)
+        try:
+            timing.rows = len(run().rows)  # warm-up
+            samples = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                run()
+                samples.append(time.perf_counter() - started)
+            timing.median_ms = statistics.median(samples) * 1000
+        except Exception as exc:  # noqa: BLE001 - a failing report is a finding, not a crash
+            timing.error = f"{type(exc).__name__}: {exc}"
+        if cold and not timing.error:
+            started = time.perf_counter()
+            done = subprocess.run([*_kg(), "report", "run", name, "--store", str(build), "--format", "csv",
+                                   "-o", os.devnull], cwd=ROOT, capture_output=True, text=True, check=False)
+            timing.cold_ms = (time.perf_counter() - started) * 1000
+            if done.returncode != 0:
+                timing.error = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        timings.append(timing)
+    del store
+    return timings
+
+
+@dataclass
+class ScaleResult:
+    scale: int
+    documents: int = 0
+    ours: list[BuildRun] = field(default_factory=list)
+    cli_walls: list[float] = field(default_factory=list)
+    reference: BuildRun | None = None
+    reports: list[ReportTiming] = field(default_factory=list)
+
+    @property
+    def median_run(self) -> BuildRun:
+        return sorted(self.ours, key=lambda r: r.wall)[len(self.ours) // 2]
+
+
+def bench_scale(scale: int, work: Path, repeats: int, report_repeats: int, cap: float, reference: bool,
+                cold: bool) -> ScaleResult:
+    from bench.corpus import generate
+
+    result = ScaleResult(scale)
+    if scale == 1:
+        seeds = ROOT / "seeds"
+    else:
+        seeds = work / f"corpus-x{scale}"
+        generate(ROOT / "seeds", seeds, scale)
+    out = work / f"build-x{scale}"
+    for _ in range(repeats):
+        result.ours.append(instrumented_build(seeds, out, "native", "native", cap=None))
+    result.documents = result.median_run.summary.get("documents", 0)
+    if scale == 1:
+        result.cli_walls = [cli_build_wall(seeds, work / "build-cli") for _ in range(repeats)]
+        shutil.rmtree(work / "build-cli", ignore_errors=True)
+    result.reports = report_timings(out, report_repeats, cold)
+    shutil.rmtree(out, ignore_errors=True)
+    if reference:
+        reference_out = work / f"reference-x{scale}"
+        result.reference = instrumented_build(seeds, reference_out, "owlrl", "pyshacl", cap=cap)
+        shutil.rmtree(reference_out, ignore_errors=True)
+    if scale != 1:
+        shutil.rmtree(seeds, ignore_errors=True)
+    return result
+
+
+# --- printing -------------------------------------------------------------------------------------
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else (f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms")
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as info:
+            total_kb = int(next(line for line in info if line.startswith("MemTotal")).split()[1])
+            memory = f", {total_kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    import pyoxigraph
+
+    load = ", load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
+    return (f"{os.cpu_count()} cores{memory}, {platform.system()} {platform.machine()}, Python "
+            f"{platform.python_version()}, pyoxigraph {pyoxigraph.__version__}{load}")
+
+
+def print_tables(results: list[ScaleResult], cap: float) -> str:
+    out: list[str] = []
+    head = " | ".join(f"x{r.scale} ({r.documents} docs)" for r in results)
+    out += ["### Build stages (ours: native closure, SHACL as SPARQL): time and peak RSS", "",
+            f"| stage | {head} |", "|---|" + "---|" * len(results)]
+    for name in STAGES:
+        cells = []
+        for r in results:
+            stage = r.median_run.stage(name)
+            cells.append(f"{_seconds(stage.seconds)}, {stage.peak_mb} MB" if stage else "–")
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out.append("| **build wall** (child process) | " + " | ".join(
+        f"**{_seconds(r.median_run.wall)}**, peak {r.median_run.peak_mb} MB" for r in results) + " |")
+    if any(r.cli_walls for r in results):
+        out.append("| `kg build` wall (median) | " + " | ".join(
+            _seconds(statistics.median(r.cli_walls)) if r.cli_walls else "–" for r in results) + " |")
+    out.append("| quads | " + " | ".join(str(r.median_run.summary.get("quads", "–")) for r in results) + " |")
+    out.append("| SHACL | " + " | ".join(str(r.median_run.summary.get("validation", "–")) for r in results) + " |")
+
+    if any(r.reference for r in results):
+        out += ["", f"### Reference path (rdflib + owlrl + pyshacl) on the same input, capped at {cap:.0f} s", "",
+                f"| | {head} |", "|---|" + "---|" * len(results)]
+        for label, ours_stage, ref_stage in (("reason: native / owlrl", "reason", "reason"),
+                                             ("validate: native / pyshacl", "validate", "validate")):
+            cells = []
+            for r in results:
+                mine, theirs = r.median_run.stage(ours_stage), r.reference.stage(ref_stage) if r.reference else None
+                if r.reference is None:
+                    cells.append("–")
+                elif theirs is None:
+                    cells.append(f"{_seconds(mine.seconds)} / > cap")
+                else:
+                    cells.append(f"{_seconds(mine.seconds)} / {_seconds(theirs.seconds)} "
+                                 f"(×{theirs.seconds / max(mine.seconds, 1e-9):.0f})")
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+        cells = []
+        for r in results:
+            if r.reference is None:
+                cells.append("–")
+            elif r.reference.capped:
+                reached = r.reference.stages[-1].name if r.reference.stages else "start"
+                cells.append(f"{_seconds(r.median_run.wall)} / > {cap:.0f} s (stopped after {reached}); "
+                             f"ratio < {r.median_run.wall / cap:.3f}")
+            else:
+                cells.append(f"{_seconds(r.median_run.wall)} / {_seconds(r.reference.wall)}; ratio "
+                             f"{r.median_run.wall / r.reference.wall:.3f} (×{r.reference.wall / r.median_run.wall:.0f})")
+        out.append("| whole build: ours / reference | " + " | ".join(cells) + " |")
+        out.append("| reference peak RSS | " + " | ".join(
+            f"{r.reference.peak_mb} MB" if r.reference else "–" for r in results) + " |")
+
+    out += ["", "### Saved reports: median in-process latency / `kg report run` cold wall time", "",
+            f"| report | {head} |", "|---|" + "---|" * len(results)]
+    names = sorted({t.name for r in results for t in r.reports})
+    for name in names:
+        cells = []
+        for r in results:
+            t = next((t for t in r.reports if t.name == name), None)
+            if t is None:
+                cells.append("–")
+            elif t.error:
+                cells.append(f"error: {t.error[:60]}")
+            else:
+                cells.append(f"{_ms(t.median_ms)} / {_ms(t.cold_ms)} ({t.rows} rows)")
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    worst = []
+    for r in results:
+        ok = [t for t in r.reports if not t.error and t.median_ms is not None]
+        worst.append(f"{_ms(max((t.median_ms for t in ok), default=None))} / "
+                     f"{_ms(max((t.cold_ms for t in ok if t.cold_ms is not None), default=None))}")
+    out.append("| **slowest** | " + " | ".join(worst) + " |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return child_build(*argv[1:5])
+    parser = argparse.ArgumentParser(description="Benchmark the build, the reports and the reference path.")
+    parser.add_argument("--scales", default="1,10,100", help="comma-separated corpus scales (1 = the seeds)")
+    parser.add_argument("--quick", action="store_true",
+                        help="one build per scale, 3 report runs, reference capped at 60 s")
+    parser.add_argument("--cap", type=float, default=None, help="seconds before the reference path is stopped "
+                        "(default 300, 60 with --quick)")
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference path")
+    parser.add_argument("--json", type=Path, help="also write the raw measurements as JSON")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed after)")
+    args = parser.parse_args(argv)
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    cap = args.cap or (60.0 if args.quick else 300.0)
+    repeats = 1 if args.quick else 3
+    work = args.work or Path(tempfile.mkdtemp(prefix="kaifang-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}", flush=True)
+    results = []
+    try:
+        for scale in scales:
+            started = time.perf_counter()
+            result = bench_scale(scale, work, repeats if scale == 1 else 1,
+                                 3 if args.quick else (10 if scale < 100 else 5), cap, not args.no_reference,
+                                 cold=True)
+            results.append(result)
+            print(f"x{scale}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(print_tables(results, cap))
+    print(f"\nmachine at the end: {machine()}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2, default=str) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
