@@ -101,8 +101,8 @@ def _position(exc: SyntaxError) -> str:
     message = str(exc)
     match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
     if match:
-        return f"line {match.group(1)}, column {match.group(2)}: {match.group(3).strip()}"
-    return message
+        return f"line {match.group(1)}, column {match.group(2)}: {' '.join(match.group(3).split())}"
+    return " ".join(message.split())  # pyoxigraph's lists of expected tokens can span lines
 
 
 def _collect(answer, limit: int | None) -> QueryResult:

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -280,7 +281,7 @@ class RemoteStore:
             answer = self._post(text, dataset() if callable(dataset) else dataset, form)
             if answer.status >= 400 and local_error is not None:
                 raise local_error  # the embedded store's own message, line and column
-            result = self._result(answer, form, added_lines, separators, _concatenated(query))
+            result = self._result(answer, form, added_lines, separators, _concatenated(query), _order_of(query))
             if pushed is None or self._still_current(pushed):
                 return result
             self.release = self._find_release()  # a kg push --replace switched releases meanwhile: ask again
@@ -365,7 +366,7 @@ class RemoteStore:
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
 
     def _result(self, answer: HttpAnswer, form: str | None, added_lines: int, separators: dict[str, str] | None = None,
-                concatenated: frozenset[str] = frozenset()):
+                concatenated: frozenset[str] = frozenset(), order: tuple[tuple[str, bool], ...] = ()):
         if answer.status >= 400:
             raise RemoteError(_refusal(self.endpoint.label, answer, added_lines))
         if answer.headers.get("X-SQL-State"):  # Virtuoso's "anytime" answers are partial
@@ -377,7 +378,7 @@ class RemoteStore:
         kind = answer.content_type
         try:
             if kind in ("application/sparql-results+json", "application/json"):
-                return ox.parse_query_results(_as_embedded(answer.body, separators or {}, concatenated),
+                return ox.parse_query_results(_as_embedded(answer.body, separators or {}, concatenated, order),
                                               format=ox.QueryResultsFormat.JSON)
             if kind in ("application/sparql-results+xml", "application/xml"):
                 return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.XML)
@@ -438,18 +439,24 @@ def _pattern_term(term, variable: str) -> str:
     return variable if term is None else str(term)
 
 
-def _as_embedded(body: bytes, separators: dict[str, str], concatenated: frozenset[str] = frozenset()) -> bytes:
+def _as_embedded(body: bytes, separators: dict[str, str], concatenated: frozenset[str] = frozenset(),
+                 order: tuple[tuple[str, bool], ...] = ()) -> bytes:
     """JSON results put the way the embedded store gives them, where servers legitimately differ:
 
     - xsd:boolean in canonical form: Virtuoso writes stored booleans as "1"/"0" (valid lexical
       forms of the same values), the embedded store "true"/"false";
     - a GROUP_CONCAT over no values unbound, as the embedded store leaves it (Virtuoso and the
       SPARQL 1.1 text give ""; either way the group had nothing to list);
-    - GROUP_CONCAT separators sent as ASCII stand-ins put back (see _ascii_separators).
+    - GROUP_CONCAT separators sent as ASCII stand-ins put back (see _ascii_separators);
+    - rows in SPARQL's order for ORDER BY: Virtuoso orders long strings by its own internal
+      keys, not by code point ("广西…规划…" before "广西…6市…"); a stable sort by the ORDER BY
+      variables puts them right and leaves a correctly sorted answer as it is.
     """
-    if not separators and not concatenated and b"XMLSchema#boolean" not in body:
+    if not separators and not concatenated and not order and b"XMLSchema#boolean" not in body:
         return body
     data = json.loads(body)
+    if order and isinstance(data.get("results", {}).get("bindings"), list):
+        data["results"]["bindings"].sort(key=functools.cmp_to_key(lambda a, b: _compare_rows(a, b, order)))
     for row in data.get("results", {}).get("bindings", []):
         for name in list(row):
             value = row[name]
@@ -464,6 +471,61 @@ def _as_embedded(body: bytes, separators: dict[str, str], concatenated: frozense
                     text = text.replace(token, separator)
                 value["value"] = text
     return json.dumps(data).encode("utf-8")
+
+
+_NUMERIC = {STANDARD_PREFIXES["xsd"] + t for t in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_ORDER = re.compile(r"\bORDER\s+BY\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_KEY = re.compile(r"\s*(?:(ASC|DESC)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+))", re.IGNORECASE)
+
+
+def _order_of(query: str) -> tuple[tuple[str, bool], ...]:
+    """The top-level ORDER BY as (variable, descending) pairs, when it is plain variables and no
+    LIMIT or OFFSET follows (the server then chose which rows to return); () otherwise."""
+    code = _STRIPPED.sub(" ", query)
+    tail = code[code.rfind("}") + 1:]
+    match = _ORDER.search(tail)
+    if not match or re.search(r"\b(LIMIT|OFFSET)\b", tail, re.IGNORECASE):
+        return ()
+    text, keys, at = match.group(1).rstrip(), [], 0
+    while at < len(text):
+        key = _KEY.match(text, at)
+        if not key:
+            return ()
+        keys.append((key.group(2) or key.group(3), (key.group(1) or "").upper() == "DESC"))
+        at = key.end()
+        while at < len(text) and text[at].isspace():
+            at += 1
+    return tuple(keys)
+
+
+def _term_key(term: dict | None) -> tuple:
+    """SPARQL 1.1 section 15.1: unbound, blank nodes, IRIs, then literals (numbers by value,
+    the rest by their lexical form, as the embedded store orders them)."""
+    if term is None:
+        return (0,)
+    kind = term.get("type")
+    if kind == "bnode":
+        return (1, term.get("value", ""))
+    if kind == "uri":
+        return (2, term.get("value", ""))
+    value = term.get("value", "")
+    if term.get("datatype") in _NUMERIC:
+        try:
+            return (3, 0, float(value), value)
+        except ValueError:
+            pass
+    return (3, 1, value, term.get("xml:lang", ""), term.get("datatype", ""))
+
+
+def _compare_rows(a: dict, b: dict, order: tuple[tuple[str, bool], ...]) -> int:
+    for name, descending in order:
+        left, right = _term_key(a.get(name)), _term_key(b.get(name))
+        if left != right:
+            result = -1 if left < right else 1
+            return -result if descending else result
+    return 0
 
 
 _CONCATENATED = re.compile(r"GROUP_CONCAT\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\s*AS\s*[?$](\w+)", re.IGNORECASE)
