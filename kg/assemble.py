@@ -77,10 +77,11 @@ class DatasetWriter:
 
     CHUNK = 50_000  # quads per load
 
-    def __init__(self, ns: Namespaces) -> None:
+    def __init__(self, ns: Namespaces, store: ox.Store | None = None, *, collect: bool = False) -> None:
         self.ns = ns
-        self.store = ox.Store()
+        self.store = ox.Store() if store is None and not collect else store
         self._lines: list[str] = []
+        self._collected: list[bytes] = []  # with collect=True: the N-Quads text, for another process to load
         self.kgo = lambda local: iri_text(ns.kgo(local))
         self.rdf_type, self.rdf_subject = iri_text(RDF + "type"), iri_text(RDF + "subject")
         self.rdf_predicate, self.rdf_object = iri_text(RDF + "predicate"), iri_text(RDF + "object")
@@ -108,8 +109,18 @@ class DatasetWriter:
             self._load()
 
     def _load(self) -> None:
-        self.store.load("".join(self._lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        text = "".join(self._lines).encode("utf-8")
         self._lines = []
+        if self.store is None:
+            self._collected.append(text)
+        else:
+            self.store.load(text, format=ox.RdfFormat.N_QUADS)
+
+    def text(self) -> bytes:
+        """Everything written so far as N-Quads (collect mode)."""
+        self.flush()
+        text, self._collected = b"".join(self._collected), []
+        return text
 
     def flush(self) -> ox.Store:
         if self._lines:
@@ -204,11 +215,28 @@ def add_document(writer: DatasetWriter, document: SourceDocument, extraction: Ex
                        ])
 
 
+def curated_store(parts: DatasetParts, ns: Namespaces) -> ox.Store:
+    """A new in-memory store with the ontology and the curated reference data."""
+    writer = DatasetWriter(ns)
+    add_curated(writer, parts)
+    return writer.flush()
+
+
+def document_nquads(document: SourceDocument, extraction: Extraction, ns: Namespaces) -> bytes:
+    """One document's named graph (facts and their evidence) as N-Quads."""
+    writer = DatasetWriter(ns, collect=True)
+    add_document(writer, document, extraction)
+    return writer.text()
+
+
+def add_nquads(store: ox.Store, text: bytes) -> None:
+    store.load(text, format=ox.RdfFormat.N_QUADS)
+
+
 def assemble(documents: list[SourceDocument], extractions: list[Extraction],
              parts: DatasetParts, ns: Namespaces) -> ox.Store:
     """The asserted dataset (no inferences yet) in an in-memory store."""
-    writer = DatasetWriter(ns)
-    add_curated(writer, parts)
+    store = curated_store(parts, ns)
     for document, extraction in zip(documents, extractions, strict=True):
-        add_document(writer, document, extraction)
-    return writer.flush()
+        add_nquads(store, document_nquads(document, extraction, ns))
+    return store

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .assemble import DatasetParts, assemble
+from .assemble import DatasetParts, add_nquads, curated_store
 from .documents import load_corpus
 from .dumps import DUMPS, write_dumps
-from .extract import extract
 from .lexicon import load_lexicon
 from .namespaces import Namespaces
 from .paths import ONTOLOGY_FILE, REFERENCE_FILES, SHAPES_FILE
@@ -21,6 +20,7 @@ from .reason import close
 from .store import check_replaceable, publish_build, staging_dir, write_build_info, write_store
 from .validate import ValidationReport, validate_store
 from .void import write_void
+from .workers import extract_documents
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class BuildOptions:
     reasoner: str = "native"
     validate: bool = True
     validator: str = "native"
+    jobs: int = 0  # extraction processes; 0 = one per core
     ontology_file: Path = ONTOLOGY_FILE
     reference_files: tuple[Path, ...] = REFERENCE_FILES
     shapes_file: Path = SHAPES_FILE
@@ -74,16 +75,28 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
 
     with stage("read") as t:
         documents = load_corpus(options.seeds)
+        sources = [{"id": d.meta.doc_id, "file": d.meta.file_name, "sha256": d.sha256} for d in documents]
         t.detail = f"{len(documents)} documents"
-    with stage("extract") as t:
-        lexicon = load_lexicon(options.reference_files, ns)
-        extractions = [extract(d, lexicon, ns) for d in documents]
-        facts = sum(len(e.facts) for e in extractions)
-        t.detail = f"{facts} facts, {sum(len(e.entities) for e in extractions)} entities"
-    with stage("assemble") as t:
-        parts = DatasetParts(options.ontology_file, options.reference_files)
-        store = assemble(documents, extractions, parts, ns)
-        t.detail = f"{len(store)} quads"
+    # Extraction (in worker processes) and assembly (loading each document's graph as it comes)
+    # are interleaved, so only one document's facts are in memory at a time; each gets its share
+    # of the time.
+    started, loading = time.perf_counter(), 0.0
+    lexicon = load_lexicon(options.reference_files, ns)
+    store = curated_store(DatasetParts(options.ontology_file, options.reference_files), ns)
+    facts = entities = 0
+    for graph in extract_documents(documents, lexicon, ns, options.jobs):
+        load_started = time.perf_counter()
+        add_nquads(store, graph.nquads)
+        loading += time.perf_counter() - load_started
+        facts, entities = facts + graph.facts, entities + graph.entities
+    document_count = len(documents)
+    del documents, lexicon
+    for name, seconds, detail in (
+        ("extract", time.perf_counter() - started - loading, f"{facts} facts, {entities} entities"),
+        ("assemble", loading, f"{len(store)} quads"),
+    ):
+        stages.append(StageTiming(name, seconds, detail))
+        progress(stages[-1])
     with stage("reason") as t:
         closure = close(store, ns, options.reasoner)
         t.detail = f"{len(closure.inferred)} inferred triples ({closure.engine})"
@@ -104,8 +117,7 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
             write_build_info(staging, {
                 "version": __version__, "base": ns.base, "reasoner": closure.engine,
                 "validator": report.engine or "none",
-                "documents": [{"id": d.meta.doc_id, "file": d.meta.file_name, "sha256": d.sha256}
-                              for d in documents],
+                "documents": sources,
                 "quads": quads, "facts": facts, "inferred": len(closure.inferred),
                 "conforms": report.conforms, "validation": dict(report.counts),
             })
@@ -120,4 +132,4 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
         shutil.rmtree(staging, ignore_errors=True)
         raise
     background.shutdown(wait=True)
-    return BuildResult(options.out, len(documents), facts, quads, len(closure.inferred), report, stages)
+    return BuildResult(options.out, document_count, facts, quads, len(closure.inferred), report, stages)

@@ -87,8 +87,11 @@ def main() -> None:
               help="Run SHACL validation (skipping it is for quick iterations; exit code is then 0).")
 @click.option("--validator", type=click.Choice(["native", "pyshacl"]), default="native", show_default=True,
               help="SHACL engine: 'native' (shapes compiled to SPARQL) or 'pyshacl' (the reference).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Processes extracting documents (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No per-stage progress.")
-def build(seeds: Path, out: Path, base: str, reasoner: str, validate: bool, validator: str, quiet: bool) -> None:
+def build(seeds: Path, out: Path, base: str, reasoner: str, validate: bool, validator: str, jobs: int,
+          quiet: bool) -> None:
     """Build the graph from SEEDS into OUT: store, dumps, validation report."""
     from .build import BuildOptions, run_build
 
@@ -97,7 +100,7 @@ def build(seeds: Path, out: Path, base: str, reasoner: str, validate: bool, vali
             click.echo(f"{stage.name:<9} {stage.seconds:6.2f} s  {stage.detail}", err=True)
 
     result = run_build(BuildOptions(seeds=seeds, out=out, base=base, reasoner=reasoner, validate=validate,
-                                    validator=validator), progress)
+                                    validator=validator, jobs=jobs), progress)
     total = sum(s.seconds for s in result.stages)
     report = result.validation
     click.echo(f"built {result.out}: {result.documents} documents, {result.facts} facts, "
