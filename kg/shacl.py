@@ -118,14 +118,14 @@ class ShapeQuery:
                 f"FILTER(!COALESCE({constraint.value_condition}, false)) }}")
 
 
-def _no_subclasses(cls: str) -> list[str]:
-    return [cls]
+def _no_subclasses(cls: str) -> list:
+    return [ox.NamedNode(cls)]
 
 
 @dataclass
 class _Compiler:
     graph: ShapesGraph
-    subclasses: Callable[[str], list[str]] = _no_subclasses
+    subclasses: Callable[[str], list] = _no_subclasses
     counter: itertools.count = field(default_factory=itertools.count)
 
     def var(self) -> str:
@@ -138,8 +138,10 @@ class _Compiler:
         ``v``'s types rather than a path walked again for every node.
         """
         classes = self.subclasses(cls.value)
+        if any(not isinstance(c, ox.NamedNode) for c in classes):  # a blank-node class: walk the path
+            return f"{v} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
         t = self.var()
-        return f"{v} <{RDF}type> {t} VALUES {t} {{ {' '.join(f'<{c}>' for c in classes)} }}"
+        return f"{v} <{RDF}type> {t} VALUES {t} {{ {' '.join(str(c) for c in classes)} }}"
 
     # --- paths and targets -------------------------------------------------------------------
 
@@ -411,11 +413,11 @@ class _Compiler:
         return separate
 
 
-def compile_shapes(shapes_turtle: str, subclasses: Callable[[str], list[str]] = _no_subclasses,
+def compile_shapes(shapes_turtle: str, subclasses: Callable[[str], list] = _no_subclasses,
                    ) -> tuple[ShapesGraph, list[ShapeQuery]]:
     """Read the shapes and compile every constraint of every targeted shape to a query.
 
-    ``subclasses(C)`` lists C and every class the data says is a subclass of it.
+    ``subclasses(C)`` lists C and every class the data says is a subclass of it (as terms).
     """
     graph = ShapesGraph(ox.parse(shapes_turtle, format=ox.RdfFormat.TURTLE))
     return graph, _Compiler(graph, subclasses).queries()

@@ -87,11 +87,20 @@ def _sort_key(f: Finding) -> tuple:
 def native_validate(store: ox.Store, shapes_turtle: str, ns: Namespaces) -> ValidationReport:
     from .shacl import compile_shapes, path_text
 
-    def subclasses(cls: str) -> list[str]:
-        query = f"SELECT DISTINCT ?c WHERE {{ ?c <{STANDARD_PREFIXES['rdfs']}subClassOf>* <{cls}> }}"
-        found = {row["c"].value for row in store.query(query, use_default_graph_as_union=True)
-                 if isinstance(row["c"], ox.NamedNode)}
-        return sorted(found | {cls})
+    narrower: dict = {}  # class -> its direct subclasses, read once from the data
+    query = f"SELECT DISTINCT ?sub ?super WHERE {{ ?sub <{STANDARD_PREFIXES['rdfs']}subClassOf> ?super }}"
+    for row in store.query(query, use_default_graph_as_union=True):
+        narrower.setdefault(row["super"], set()).add(row["sub"])
+
+    def subclasses(cls: str) -> list:
+        """The class and everything below it (rdfs:subClassOf*), as the data says."""
+        found, todo = {ox.NamedNode(cls)}, [ox.NamedNode(cls)]
+        while todo:
+            for sub in narrower.get(todo.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        return sorted(found, key=str)
 
     graph, plans = compile_shapes(shapes_turtle, subclasses)
     results: list[tuple] = []  # (finding, plan, component, focus term, value term)
