@@ -294,7 +294,7 @@ class Reader(threading.Thread):
                 self.seen.append(tuple(sorted(graph_counts(store).items())))
             except Exception as exc:  # noqa: BLE001 - recorded, asserted on by the test
                 self.errors.append(f"{type(exc).__name__}: {exc}")
-            time.sleep(0.02)
+            time.sleep(0.1)
 
     def stop(self) -> None:
         self._stop_event.set()
