@@ -3,7 +3,7 @@
 Each named graph of the release's ``kg.trig`` (one per source document, the reference data,
 the inferences, the ontology) goes to ``ENDPOINT?graph=IRI``: POSTed (added; pushing the same
 release twice leaves one copy), or with ``--replace`` staged and switched in one transaction
-so readers never see a half-loaded store (see kg.remote.load_release). A small manifest graph
+so readers never see a half-loaded store (see kg.remote_release.load_release). A small manifest graph
 records which graphs form the release, for the remote query paths. The protocol is the same
 for Oxigraph (``/store``), Fuseki (``/DATASET/data``), GraphDB
 (``/repositories/REPO/rdf-graphs/service``) and Virtuoso (``/sparql-graph-crud-auth``).
@@ -81,7 +81,7 @@ def _release_info(release: Path) -> tuple[str | None, str]:
 
 def push(options: PushOptions, progress: Callable[[GraphPush], None] = lambda g: None) -> PushResult:
     """Send every named graph; stops at the first graph the store refuses."""
-    from .remote import load_release
+    from .remote_release import load_release
 
     target = options.target or replace(endpoint_from_url(options.endpoint, role="graph_store"), user=options.user,
                                        password=options.password)
