@@ -40,7 +40,10 @@ if str(ROOT) not in sys.path:
 
 STAGES = ("read", "extract", "assemble", "reason", "validate", "write")
 REPORT_BUDGET = 10.0  # seconds of repeated runs per report before taking the median of what ran
+REPORT_CAP = 300.0  # seconds before a report's timing process is stopped
 COLD_CAP = 120.0  # seconds before a cold `kg report run` is stopped
+MEMORY_CAP_GB = 6  # address space of every report process
+REFERENCE_MEMORY_GB = 12  # address space of the reference build (rdflib holds the whole graph)
 
 
 # --- the child process: one instrumented build -------------------------------------------------
@@ -111,13 +114,21 @@ class BuildRun:
         return next((s for s in self.stages if s.name == name), None)
 
 
-def instrumented_build(seeds: Path, out: Path, reasoner: str, validator: str, cap: float | None) -> BuildRun:
-    """Run one build in a child process; stop it at ``cap`` seconds."""
+def instrumented_build(seeds: Path, out: Path, reasoner: str, validator: str, cap: float | None,
+                       memory_gb: int | None = None) -> BuildRun:
+    """Run one build in a child process; stop it at ``cap`` seconds (and ``memory_gb`` of address space)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(seeds), str(out), reasoner, validator]
     lines: list[str] = []
     errors: list[str] = []
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    limit = None
+    if memory_gb:
+        def limit() -> None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_gb * 1024 ** 3, memory_gb * 1024 ** 3))
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                             preexec_fn=limit)
     readers = [threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True),
                threading.Thread(target=lambda: errors.extend(child.stderr), daemon=True)]
     for reader in readers:
@@ -167,53 +178,90 @@ class ReportTiming:
     error: str = ""
 
 
-def report_timings(build: Path, repeats: int, cold: bool) -> list[ReportTiming]:
-    """Each saved report with its default parameters: median in-process, and cold in a new process."""
+def _limit_memory() -> None:
+    """In a child: fail with an allocation error rather than take the machine's memory."""
+    import resource
+
+    limit = MEMORY_CAP_GB * 1024 ** 3
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def child_report(build: str, name: str, repeats: str) -> int:
+    """In a child process: one saved report, warm-up then timed runs, as one JSON line."""
     from kg.namespaces import DEFAULT_BASE, Namespaces
     from kg.paths import QUERIES_DIR
     from kg.store import open_store
 
     ns = Namespaces(DEFAULT_BASE)
-    store = open_store(build)
+    store = open_store(Path(build))
     try:
         from kg.reports import load_reports, run_report
 
-        runners = {name: (lambda r=report: run_report(store, r, {}, ns)) for name, report in load_reports(QUERIES_DIR).items()}
-    except ImportError:  # before kg.reports existed: the .rq files as they are
+        report = load_reports(QUERIES_DIR)[name]
+        run = lambda: run_report(store, report, {}, ns)  # noqa: E731
+    except ImportError:  # before kg.reports existed: the .rq file as it is
         from kg.query import run_query
 
-        runners = {p.stem: (lambda text=p.read_text(encoding="utf-8"): run_query(store, text, ns))
-                   for p in sorted(QUERIES_DIR.glob("*.rq"))}
+        text = (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+        run = lambda: run_query(store, text, ns)  # noqa: E731
+    started = time.perf_counter()
+    rows = len(run().rows)  # warm-up
+    samples = [time.perf_counter() - started]
+    budget = time.perf_counter() + REPORT_BUDGET
+    for _ in range(int(repeats)):
+        if len(samples) > 1 and time.perf_counter() > budget:
+            break  # a slow report gets fewer runs, never fewer than one after the warm-up
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    print(json.dumps({"rows": rows, "median_ms": statistics.median(samples[1:] or samples) * 1000}), flush=True)
+    return 0
+
+
+def report_names() -> list[str]:
+    from kg.paths import QUERIES_DIR
+
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
+
+
+def _failure(done_stderr: str, returncode: int) -> str:
+    if "bad_alloc" in done_stderr or "MemoryError" in done_stderr:
+        return f"out of memory (> {MEMORY_CAP_GB} GB)"
+    return (done_stderr.strip().splitlines() or [f"exit {returncode}"])[-1][:120]
+
+
+def report_timings(build: Path, repeats: int, cold: bool) -> list[ReportTiming]:
+    """Each saved report with its default parameters: median in a warm process, and cold.
+
+    Every run is a child process with a memory cap and a time cap, so a report that explodes
+    at scale is reported as such instead of taking the machine down.
+    """
     timings = []
-    for name, run in sorted(runners.items()):
+    for name in report_names():
         timing = ReportTiming(name)
+        command = [sys.executable, str(Path(__file__).resolve()), "--child-report", str(build), name, str(repeats)]
         try:
-            started = time.perf_counter()
-            timing.rows = len(run().rows)  # warm-up
-            samples = [time.perf_counter() - started]
-            budget = time.perf_counter() + REPORT_BUDGET
-            for _ in range(repeats):
-                if len(samples) > 1 and time.perf_counter() > budget:
-                    break  # a slow report gets fewer runs, never fewer than one after the warm-up
-                started = time.perf_counter()
-                run()
-                samples.append(time.perf_counter() - started)
-            timing.median_ms = statistics.median(samples[1:] or samples) * 1000
-        except Exception as exc:  # noqa: BLE001 - a failing report is a finding, not a crash
-            timing.error = f"{type(exc).__name__}: {exc}"
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                                  timeout=REPORT_CAP, preexec_fn=_limit_memory)
+            if done.returncode == 0:
+                record = json.loads(done.stdout.strip().splitlines()[-1])
+                timing.rows, timing.median_ms = record["rows"], record["median_ms"]
+            else:
+                timing.error = _failure(done.stderr, done.returncode)
+        except subprocess.TimeoutExpired:
+            timing.error = f"> {REPORT_CAP:.0f} s"
         if cold and not timing.error:
             started = time.perf_counter()
             try:
                 done = subprocess.run([*_kg(), "report", "run", name, "--store", str(build), "--format", "csv",
                                        "-o", os.devnull], cwd=ROOT, capture_output=True, text=True, check=False,
-                                      timeout=COLD_CAP)
+                                      timeout=COLD_CAP, preexec_fn=_limit_memory)
                 timing.cold_ms = (time.perf_counter() - started) * 1000
                 if done.returncode != 0:
-                    timing.error = (done.stderr.strip().splitlines() or ["failed"])[-1]
+                    timing.error = _failure(done.stderr, done.returncode)
             except subprocess.TimeoutExpired:
                 timing.cold_capped = True
         timings.append(timing)
-    del store
     return timings
 
 
@@ -252,7 +300,8 @@ def bench_scale(scale: int, work: Path, repeats: int, report_repeats: int, cap: 
     shutil.rmtree(out, ignore_errors=True)
     if reference:
         reference_out = work / f"reference-x{scale}"
-        result.reference = instrumented_build(seeds, reference_out, "owlrl", "pyshacl", cap=cap)
+        result.reference = instrumented_build(seeds, reference_out, "owlrl", "pyshacl", cap=cap,
+                                              memory_gb=REFERENCE_MEMORY_GB)
         shutil.rmtree(reference_out, ignore_errors=True)
     if scale != 1:
         shutil.rmtree(seeds, ignore_errors=True)
@@ -325,6 +374,10 @@ def print_tables(results: list[ScaleResult], cap: float) -> str:
         for r in results:
             if r.reference is None:
                 cells.append("–")
+            elif r.reference.error:
+                reached = r.reference.stages[-1].name if r.reference.stages else "start"
+                cells.append(f"{_seconds(r.median_run.wall)} / failed after {reached} "
+                             f"({_seconds(r.reference.wall)}): {r.reference.error[-80:]}")
             elif r.reference.capped:
                 reached = r.reference.stages[-1].name if r.reference.stages else "start"
                 cells.append(f"{_seconds(r.median_run.wall)} / > {cap:.0f} s (stopped after {reached}); "
@@ -364,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         return child_build(*argv[1:5])
+    if argv[:1] == ["--child-report"]:
+        return child_report(*argv[1:4])
     parser = argparse.ArgumentParser(description="Benchmark the build, the reports and the reference path.")
     parser.add_argument("--scales", default="1,10,100", help="comma-separated corpus scales (1 = the seeds)")
     parser.add_argument("--quick", action="store_true",

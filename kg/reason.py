@@ -64,9 +64,11 @@ def reasoning_input(store: ox.Store, ns: Namespaces) -> list[ox.Triple]:
     The filtering runs inside the store's query engine, so evidence nodes (most of the data)
     never become Python objects.
     """
+    evidence = f'(isIRI(?s) && STRSTARTS(STR(?s), "{ns.base}evidence/"))'
     query = (
-        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(?g != <{ns.inferred_graph}> && !(isIRI(?s) && STRSTARTS(STR(?s), \"{ns.base}evidence/\"))) }}"
+        "SELECT DISTINCT ?s ?p ?o WHERE { "
+        f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ns.inferred_graph}> && !{evidence}) }} "
+        f"UNION {{ ?s ?p ?o FILTER(!{evidence}) }} }}"  # the default graph, should anything be there
     )
     return [ox.Triple(s, p, o) for s, p, o in store.query(query)]
 
