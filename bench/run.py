@@ -415,6 +415,7 @@ def print_tables(results: list[ScaleResult], cap: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global REPORT_CAP, COLD_CAP
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         return child_build(*argv[1:5])
@@ -432,7 +433,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw measurements as JSON")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed after)")
     args = parser.parse_args(argv)
-    global REPORT_CAP, COLD_CAP
     REPORT_CAP = COLD_CAP = args.report_cap
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     cap = args.cap or (60.0 if args.quick else 300.0)
