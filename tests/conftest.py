@@ -51,3 +51,29 @@ def tree_digest(folder: Path) -> str:
         digest.update(str(path.relative_to(folder)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    from kg.lexicon import load_lexicon
+    from kg.paths import REFERENCE_FILES
+
+    return load_lexicon(REFERENCE_FILES, Namespaces(DEFAULT_BASE))
+
+
+@pytest.fixture(scope="session")
+def seed_extraction(lexicon):
+    """The extraction of one seed, by its file-name prefix ("003"), computed once per session."""
+    from kg.documents import load_document, load_manifest
+    from kg.extract import extract
+
+    manifest = load_manifest(SEEDS)
+    cache = {}
+
+    def get(prefix: str):
+        if prefix not in cache:
+            path = next(SEEDS.glob(f"{prefix}_*.txt"))
+            cache[prefix] = extract(load_document(path, manifest.get(path.name)), lexicon, Namespaces(DEFAULT_BASE))
+        return cache[prefix]
+
+    return get

@@ -14,14 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.documents import load_document, load_manifest
+from kg.documents import load_document
 from kg.errors import InputError
 from kg.extract import extract
 from kg.extract.outline import cn_number, parse_outline
-from kg.lexicon import load_lexicon
 from kg.model import Extraction
 from kg.namespaces import Namespaces
-from kg.paths import REFERENCE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -71,23 +69,8 @@ class Facts:
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon(REFERENCE_FILES, NS)
-
-
-@pytest.fixture(scope="module")
-def seed(lexicon):
-    manifest = load_manifest(SEEDS)
-    cache: dict[str, Facts] = {}
-
-    def get(prefix: str) -> Facts:
-        if prefix not in cache:
-            path = next(SEEDS.glob(f"{prefix}_*.txt"))
-            document = load_document(path, manifest.get(path.name))
-            cache[prefix] = Facts(extract(document, lexicon, NS), lexicon)
-        return cache[prefix]
-
-    return get
+def seed(seed_extraction, lexicon):
+    return lambda prefix: Facts(seed_extraction(prefix), lexicon)
 
 
 @pytest.fixture(scope="module")

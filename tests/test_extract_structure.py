@@ -18,11 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.build import BuildOptions, run_build
-from kg.documents import load_document, load_manifest
+from kg.documents import load_document
 from kg.extract import extract
 from kg.extract.lists import find_lists, parse_count
 from kg.extract.mentions import find_mentions
-from kg.lexicon import load_lexicon
 from kg.model import Extraction
 from kg.namespaces import DEFAULT_BASE, Namespaces
 from kg.paths import REFERENCE_FILES
@@ -73,22 +72,8 @@ class Facts:
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon(REFERENCE_FILES, NS)
-
-
-@pytest.fixture(scope="module")
-def seed(lexicon):
-    manifest = load_manifest(SEEDS)
-    cache: dict[str, Facts] = {}
-
-    def get(prefix: str) -> Facts:
-        if prefix not in cache:
-            path = next(SEEDS.glob(f"{prefix}_*.txt"))
-            cache[prefix] = Facts(extract(load_document(path, manifest.get(path.name)), lexicon, NS))
-        return cache[prefix]
-
-    return get
+def seed(seed_extraction):
+    return lambda prefix: Facts(seed_extraction(prefix))
 
 
 # ---------------------------------------------------------------- 000: the Baise pilot zone
