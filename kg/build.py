@@ -17,8 +17,8 @@ from .lexicon import load_lexicon
 from .namespaces import Namespaces
 from .paths import ONTOLOGY_FILE, REFERENCE_FILES, SHAPES_FILE
 from .reason import close
-from .store import check_replaceable, publish_build, staging_dir, write_build_info, write_store
-from .validate import ValidationReport, validate_store
+from .store import add_union, check_replaceable, publish_build, staging_dir, write_build_info, write_store
+from .validate import ValidationReport, compile_for, validate_store
 from .void import write_void
 from .workers import extract_documents
 
@@ -83,12 +83,20 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
     started, loading = time.perf_counter(), 0.0
     lexicon = load_lexicon(options.reference_files, ns)
     store = curated_store(DatasetParts(options.ontology_file, options.reference_files), ns)
+    # Native SHACL: the shapes are compiled once; the evidence shapes run on each document's
+    # graph as it is extracted (and on the curated data now), the others on the closed dataset.
+    shapes = local_results = None
+    if options.validate and options.validator == "native":
+        shapes = compile_for(store, ns.rebase(options.shapes_file.read_text(encoding="utf-8")), ns)
+        local_results = shapes.run(store, "local")
     facts = entities = 0
-    for graph in extract_documents(documents, lexicon, ns, options.jobs):
+    for graph in extract_documents(documents, lexicon, ns, options.jobs, shapes):
         load_started = time.perf_counter()
         add_nquads(store, graph.nquads)
         loading += time.perf_counter() - load_started
         facts, entities = facts + graph.facts, entities + graph.entities
+        if local_results is not None:
+            local_results += graph.local_results
     document_count = len(documents)
     del documents, lexicon
     for name, seconds, detail in (
@@ -106,12 +114,16 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
     persisted = background.submit(write_store, store, staging)
     try:
         with stage("validate") as t:
-            report = (validate_store(store, options.shapes_file, ns, options.validator) if options.validate
+            report = (validate_store(store, options.shapes_file, ns, options.validator, compiled=shapes,
+                                     local_results=local_results) if options.validate
                       else ValidationReport(conforms=True, skipped=True))
             t.detail = report.summary() + (f" ({report.engine})" if report.engine else "")
         with stage("write") as t:
             quads = len(store)
             dump_paths = write_dumps(store, staging, ns)
+            # Queries read the union of the graphs as a set: kg.nt is that union, loaded once the
+            # named graphs are persisted.
+            union_loaded = background.submit(add_union, staging, staging / "kg.nt")
             write_void(store, staging, ns, [p.name for p in dump_paths])
             (staging / "validation.ttl").write_text(report.report_turtle, encoding="utf-8")
             write_build_info(staging, {
@@ -120,8 +132,10 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
                 "documents": sources,
                 "quads": quads, "facts": facts, "inferred": len(closure.inferred),
                 "conforms": report.conforms, "validation": dict(report.counts),
+                "default_graph": "union",
             })
             persisted.result()
+            union_loaded.result()
             publish_build(staging, options.out)
             t.detail = f"{quads} quads, store and dumps {', '.join(DUMPS)}"
     except BaseException:

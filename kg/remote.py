@@ -157,7 +157,11 @@ class RemoteStore:
         named = [("named-graph-uri", g) for g in graphs]
         # Without union the embedded store's default graph is empty, as it is here when only
         # named graphs are given (SPARQL 1.1 Protocol, section 2.1.4).
-        return ([("default-graph-uri", g) for g in graphs] if union else []) + named
+        if not union:
+            return named
+        if self.release and self.release.union:  # the union as one graph: a set, as in the embedded store
+            return [("default-graph-uri", self.release.union)] + named
+        return [("default-graph-uri", g) for g in graphs] + named
 
     # ---- one request
 

@@ -3,6 +3,12 @@
 ``kg push`` records in a small graph, ``BASE release/current``, which graphs form the release
 it loaded (with its version and a push identifier); the remote query paths read their dataset
 from it. :func:`load_release` adds a release, or replaces the store's in one transaction.
+
+Besides the release's graphs, ``kg push`` loads their union, each triple once, as
+``BASE release/union`` (the manifest names it as the dataset's ``sd:defaultGraph``): servers
+merge several ``default-graph-uri`` graphs as a bag (a triple stated in two documents matches
+twice), so queries name that one graph as their default graph and answer as the embedded
+store does.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from .stores import Endpoint
 DCTERMS = STANDARD_PREFIXES["dcterms"]
 OWL = STANDARD_PREFIXES["owl"]
 VOID = STANDARD_PREFIXES["void"]
+SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 # ---------------------------------------------------------------- the release manifest
@@ -38,6 +45,11 @@ class Release:
     version: str | None = None
     push_id: str | None = None
     base: str | None = None
+    union: str | None = None  # the graph holding the union of ``graphs``, each triple once
+
+
+def union_graph(ns: Namespaces) -> str:
+    return ns.base + "release/union"
 
 
 def manifest_graph(ns: Namespaces) -> str:
@@ -48,6 +60,7 @@ def manifest_turtle(ns: Namespaces, graphs: Iterable[str], version: str | None, 
     """The manifest: which graphs form the current release (read by every remote query path)."""
     node = f"<{manifest_graph(ns)}>"
     lines = [f"{node} a <{VOID}Dataset> ;", f'  <{DCTERMS}identifier> "{push_id}" ;',
+             f"  <{SD}defaultGraph> <{union_graph(ns)}> ;",
              f'  <{VOID}uriSpace> "{ns.base}" ;',
              f'  <{DCTERMS}modified> "{datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}"'
              f'^^<{STANDARD_PREFIXES["xsd"]}dateTime> ;']
@@ -76,15 +89,17 @@ def select_rows(http: Http, url: str, query: str, label: str) -> list:
 def read_release(http: Http, query_url: str, ns: Namespaces, endpoint: Endpoint) -> Release | None:
     """The manifest ``kg push`` left, or None when there is none."""
     node = f"<{manifest_graph(ns)}>"
-    rows = select_rows(http, query_url, f"""SELECT ?part ?version ?id ?space WHERE {{ GRAPH {node} {{
+    rows = select_rows(http, query_url, f"""SELECT ?part ?version ?id ?space ?union WHERE {{ GRAPH {node} {{
         {node} <{DCTERMS}hasPart> ?part
         OPTIONAL {{ {node} <{OWL}versionInfo> ?version }} OPTIONAL {{ {node} <{DCTERMS}identifier> ?id }}
-        OPTIONAL {{ {node} <{VOID}uriSpace> ?space }} }} }}""", endpoint.label)
+        OPTIONAL {{ {node} <{VOID}uriSpace> ?space }} OPTIONAL {{ {node} <{SD}defaultGraph> ?union }} }} }}""",
+                       endpoint.label)
     if not rows:
         return None
     first = rows[0]
     value = lambda name: first[name].value if first[name] is not None else None  # noqa: E731
-    return Release(tuple(sorted({row["part"].value for row in rows})), value("version"), value("id"), value("space"))
+    return Release(tuple(sorted({row["part"].value for row in rows})), value("version"), value("id"), value("space"),
+                   value("union"))
 
 
 def discover_graphs(http: Http, query_url: str, ns: Namespaces, endpoint: Endpoint) -> list[str]:
@@ -118,13 +133,15 @@ def load_release(endpoint: Endpoint, ns: Namespaces, graphs: dict[str, list[ox.T
     """
     http = Http(endpoint.user, endpoint.password, endpoint.timeout)
     store_url = endpoint.needs("graph_store")
+    union = union_graph(ns)
+    graphs = {**graphs, union: sorted({t for triples in graphs.values() for t in triples}, key=str)}
     push_id = f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}-{os.urandom(4).hex()}"
     if not replace:
         loaded = [_send_graph(http, store_url, graph, triples, "POST", graph) for graph, triples in graphs.items()]
         for item in loaded:
             progress(item)
         previous = _previous_release(http, endpoint, ns)
-        parts = set(graphs) | set(previous.graphs if previous else ())
+        parts = (set(graphs) - {union}) | set(previous.graphs if previous else ())
         _send_turtle(http, store_url, manifest_graph(ns), manifest_turtle(ns, parts, version, push_id), "PUT")
         return loaded
     update_url = endpoint.needs("update")
@@ -138,7 +155,8 @@ def load_release(endpoint: Endpoint, ns: Namespaces, graphs: dict[str, list[ox.T
             item = _send_graph(http, store_url, staging[graph], triples, "PUT", graph)
             loaded.append(item)
             progress(item)
-        _send_turtle(http, store_url, staged_manifest, manifest_turtle(ns, graphs, version, push_id), "PUT")
+        _send_turtle(http, store_url, staged_manifest, manifest_turtle(ns, set(graphs) - {union}, version, push_id),
+                     "PUT")
         gone = sorted(set(previous.graphs if previous else ()) - set(graphs))
         switch = [f"DROP SILENT GRAPH <{g}>" for g in gone]
         switch += [f"COPY <{staging[g]}> TO <{g}>" for g in sorted(graphs)]

@@ -2,6 +2,11 @@
 
 A build is written to a staging folder beside the target and swapped in whole, so a
 reader (or a killed build) only ever sees the previous build or the new one.
+
+The store holds the named graphs (one per document, reference, ontology, inferred) and, in its
+default graph, their union with each triple once. Pyoxigraph's own union of the named graphs
+is a bag: a triple stated in ten documents matches ten times, so joins multiply and counts
+inflate as the corpus grows. Queries read the stored union instead (see :class:`BuildStore`).
 """
 
 from __future__ import annotations
@@ -92,6 +97,55 @@ def write_store(source: ox.Store, folder: Path) -> None:
     del store
 
 
+def add_union(folder: Path, union_ntriples: Path) -> None:
+    """Load the union of the named graphs (kg.nt, each triple once) into the default graph."""
+    store = ox.Store(str(folder / STORE_DIR))
+    store.bulk_load(path=union_ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.flush()
+    del store
+
+
+class BuildStore:
+    """A build's read-only store that answers as a dataset whose default graph is a set.
+
+    It takes the same calls as ``pyoxigraph.Store`` (and kg.remote.RemoteStore): with
+    ``use_default_graph_as_union`` a query's default graph is the stored union of the named
+    graphs; without it, empty, as in a store holding named graphs only; a query's own
+    ``default_graph`` wins. ``len()``, iteration and ``quads_for_pattern`` see the named graphs
+    only, as the dumps do.
+    """
+
+    def __init__(self, store: ox.Store, union_stored: bool) -> None:
+        self._store = store
+        self._union_stored = union_stored
+
+    def query(self, query: str, *, use_default_graph_as_union: bool = False, **options):
+        if not self._union_stored:  # a build from before the union was stored: pyoxigraph's bag
+            return self._store.query(query, use_default_graph_as_union=use_default_graph_as_union, **options)
+        if not use_default_graph_as_union and "default_graph" not in options:
+            options["default_graph"] = []
+        return self._store.query(query, **options)
+
+    def quads_for_pattern(self, subject=None, predicate=None, obj=None, graph_name=None):
+        if graph_name is not None or not self._union_stored:
+            yield from self._store.quads_for_pattern(subject, predicate, obj, graph_name)
+            return
+        for graph in self._store.named_graphs():
+            yield from self._store.quads_for_pattern(subject, predicate, obj, graph)
+
+    def __iter__(self):
+        return self.quads_for_pattern()
+
+    def __len__(self) -> int:
+        if not self._union_stored:
+            return len(self._store)
+        default = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return len(self._store) - int(next(iter(default))["n"].value)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+
 def write_build_info(folder: Path, info: dict) -> None:
     (folder / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                      encoding="utf-8")
@@ -113,7 +167,16 @@ def _pinned_path(path: Path) -> tuple[str, int | None]:
     return f"/proc/self/fd/{fd}", fd
 
 
-def open_store(build_dir: Path) -> ox.Store:
+def _union_stored(build_dir: Path, store: ox.Store) -> bool:
+    """Whether the build stored the union in the default graph (a store loaded by other means has not)."""
+    try:
+        info = json.loads((build_dir / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return info.get("default_graph") == "union" and bool(store.query("ASK { ?s ?p ?o }"))
+
+
+def open_store(build_dir: Path) -> BuildStore:
     """The build's store, read-only: queries can never change it."""
     path = build_dir / STORE_DIR
     if not path.is_dir():
@@ -131,5 +194,5 @@ def open_store(build_dir: Path) -> ox.Store:
             continue
         if fd is not None:
             _PINNED[id(store)] = fd
-        return store
+        return BuildStore(store, _union_stored(build_dir, store))
     raise UserError(f"cannot open the store at {path}: {last_error}")
