@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -110,6 +110,7 @@ class ShapeQuery:
     query: str
     constraints: tuple[Constraint, ...]
     form: str = "flags"
+    target_classes: frozenset = frozenset()  # the class targets, when the shape has no other kind of target
 
     def details_query(self, constraint: Constraint, focus_nodes: list) -> str:
         """The values of the given focus nodes that violate a per-value constraint."""
@@ -306,13 +307,24 @@ class _Compiler:
             if targets is None or self._deactivated(shape):
                 continue
             if g.value(shape, SH + "path") is not None:
-                queries += self.property_shape_queries(shape, targets)
-                continue
-            queries += self.node_shape_queries(shape, targets)
-            for property_shape in g.objects(shape, SH + "property"):
-                if not self._deactivated(property_shape):
-                    queries += self.property_shape_queries(property_shape, targets)
+                shape_queries = self.property_shape_queries(shape, targets)
+            else:
+                shape_queries = self.node_shape_queries(shape, targets)
+                for property_shape in g.objects(shape, SH + "property"):
+                    if not self._deactivated(property_shape):
+                        shape_queries += self.property_shape_queries(property_shape, targets)
+            classes = self.class_targets(shape)
+            queries += [replace(q, target_classes=classes) for q in shape_queries] if classes else shape_queries
         return queries
+
+    def class_targets(self, shape) -> frozenset:
+        """The classes a shape targets, if class targets are all it has (else empty)."""
+        g = self.graph
+        if any(g.objects(shape, SH + kind) for kind in ("targetSubjectsOf", "targetObjectsOf", "targetNode")):
+            return frozenset()
+        if shape in g.typed.get(RDFS + "Class", []) or shape in g.typed.get("http://www.w3.org/2002/07/owl#Class", []):
+            return frozenset()
+        return frozenset(c.value for c in g.objects(shape, SH + "targetClass") if isinstance(c, ox.NamedNode))
 
     def _header(self, shape) -> tuple[str, tuple]:
         severity = self.graph.value(shape, SH + "severity")

@@ -68,13 +68,19 @@ class ValidationReport:
         return f"{c.get('ERROR', 0)} errors, {c.get('WARN', 0)} warnings, {c.get('INFO', 0)} infos"
 
 
-def validate_store(store: ox.Store, shapes_file: Path, ns: Namespaces, engine: str = DEFAULT_ENGINE) -> ValidationReport:
-    """Validate the union of all graphs against the shapes; the closure is already in the data."""
+def validate_store(store: ox.Store, shapes_file: Path, ns: Namespaces, engine: str = DEFAULT_ENGINE, *,
+                   compiled: CompiledShapes | None = None,
+                   local_results: list[RawResult] | None = None) -> ValidationReport:
+    """Validate the union of all graphs against the shapes; the closure is already in the data.
+
+    The native engine can take shapes compiled earlier and the results of their graph-local
+    plans, run graph by graph during extraction (see CompiledShapes).
+    """
     shapes_turtle = ns.rebase(shapes_file.read_text(encoding="utf-8"))
     if engine == "pyshacl":
         return pyshacl_validate(store, shapes_turtle)
     if engine == "native":
-        return native_validate(store, shapes_turtle, ns)
+        return native_validate(store, shapes_turtle, ns, compiled=compiled, local_results=local_results)
     raise ValueError(f"unknown validator {engine!r}")
 
 
@@ -84,8 +90,40 @@ def _sort_key(f: Finding) -> tuple:
 
 # --- native: shapes compiled to SPARQL -------------------------------------------------------
 
-def native_validate(store: ox.Store, shapes_turtle: str, ns: Namespaces) -> ValidationReport:
-    from .shacl import compile_shapes, path_text
+@dataclass(frozen=True)
+class RawResult:
+    """One result as a plan's query gives it: picklable, so worker processes can send it back."""
+
+    plan: int  # index into CompiledShapes.plans
+    component: str
+    focus: object  # an ox term
+    value: object | None
+
+
+@dataclass
+class CompiledShapes:
+    """The shapes compiled to queries once per build, shared by the main process and the workers.
+
+    Plans whose only targets are evidence nodes are *graph-local*: an evidence node and
+    everything its shapes read (its properties, its document's type) are in one named graph,
+    the graph of the document it describes, so those plans can run document by document on
+    that graph alone (in the extraction workers) and the rest on the whole dataset.
+    """
+
+    graph: object  # kg.shacl.ShapesGraph
+    plans: list
+    local: frozenset[int]  # indices of the graph-local plans
+
+    def run(self, store: ox.Store, which: str = "all") -> list[RawResult]:
+        """Run the plans ("all", "local" or "global") over the union of the store's graphs."""
+        chosen = [i for i in range(len(self.plans))
+                  if which == "all" or (i in self.local) == (which == "local")]
+        return [r for i in chosen for r in _run_plan(store, i, self.plans[i])]
+
+
+def compile_for(store: ox.Store, shapes_turtle: str, ns: Namespaces) -> CompiledShapes:
+    """Compile the shapes, reading the class hierarchy (rdfs:subClassOf) from the store's data."""
+    from .shacl import compile_shapes
 
     narrower: dict = {}  # class -> its direct subclasses, read once from the data
     query = f"SELECT DISTINCT ?sub ?super WHERE {{ ?sub <{STANDARD_PREFIXES['rdfs']}subClassOf> ?super }}"
@@ -103,43 +141,60 @@ def native_validate(store: ox.Store, shapes_turtle: str, ns: Namespaces) -> Vali
         return sorted(found, key=str)
 
     graph, plans = compile_shapes(shapes_turtle, subclasses)
-    results: list[tuple] = []  # (finding, plan, component, focus term, value term)
-    for plan in plans:
-        path = path_text(graph, plan.path)
-        shape = plan.shape.value if isinstance(plan.shape, ox.NamedNode) else None
-        level = SEVERITY_LEVELS.get(plan.severity, "INFO")
+    evidence = frozenset({ns.kgo("Evidence")})
+    local = frozenset(i for i, plan in enumerate(plans) if plan.target_classes and plan.target_classes <= evidence)
+    return CompiledShapes(graph, plans, local)
 
-        def emit(component: str, focus, value, plan=plan, path=path, shape=shape, level=level) -> None:
-            message = _english(plan.messages) or _generic_message(component)
-            finding = Finding(level, focus.value, path, shape, message,
-                              value.value if value is not None else None, component)
-            results.append((finding, plan, component, focus, value))
 
-        rows = store.query(plan.query, use_default_graph_as_union=True)
-        if plan.form == "rows":
-            constraint = plan.constraints[0]
-            for row in rows:
-                emit(constraint.component, row["this"], row["value"] if constraint.reports_value else None)
-            continue
-        failing: dict[int, list] = {}
+def _run_plan(store: ox.Store, index: int, plan) -> list[RawResult]:
+    found: list[RawResult] = []
+    rows = store.query(plan.query, use_default_graph_as_union=True)
+    if plan.form == "rows":
+        constraint = plan.constraints[0]
         for row in rows:
-            for i, constraint in enumerate(plan.constraints):
-                if row[f"c{i}"].value != "true":
-                    continue
-                if constraint.value_condition is not None:
-                    failing.setdefault(i, []).append(row["this"])
-                else:
-                    emit(constraint.component, row["this"], row["this"] if constraint.reports_value else None)
-        for i, focus_nodes in failing.items():
-            constraint = plan.constraints[i]
-            for chunk in range(0, len(focus_nodes), DETAIL_BATCH):
-                query = plan.details_query(constraint, focus_nodes[chunk:chunk + DETAIL_BATCH])
-                for row in store.query(query, use_default_graph_as_union=True):
-                    emit(constraint.component, row["this"], row["value"])
+            found.append(RawResult(index, constraint.component, row["this"],
+                                   row["value"] if constraint.reports_value else None))
+        return found
+    failing: dict[int, list] = {}
+    for row in rows:
+        for i, constraint in enumerate(plan.constraints):
+            if row[f"c{i}"].value != "true":
+                continue
+            if constraint.value_condition is not None:
+                failing.setdefault(i, []).append(row["this"])
+            else:
+                found.append(RawResult(index, constraint.component, row["this"],
+                                       row["this"] if constraint.reports_value else None))
+    for i, focus_nodes in failing.items():
+        constraint = plan.constraints[i]
+        for chunk in range(0, len(focus_nodes), DETAIL_BATCH):
+            query = plan.details_query(constraint, focus_nodes[chunk:chunk + DETAIL_BATCH])
+            for row in store.query(query, use_default_graph_as_union=True):
+                found.append(RawResult(index, constraint.component, row["this"], row["value"]))
+    return found
+
+
+def native_validate(store: ox.Store, shapes_turtle: str, ns: Namespaces, *,
+                    compiled: CompiledShapes | None = None,
+                    local_results: list[RawResult] | None = None) -> ValidationReport:
+    """Validate the store; with ``local_results`` the graph-local plans already ran graph by graph."""
+    from .shacl import path_text
+
+    compiled = compiled or compile_for(store, shapes_turtle, ns)
+    raw = compiled.run(store, "all" if local_results is None else "global") + list(local_results or ())
+    results: list[tuple] = []  # (finding, plan, component, focus term, value term)
+    for r in raw:
+        plan = compiled.plans[r.plan]
+        message = _english(plan.messages) or _generic_message(r.component)
+        finding = Finding(SEVERITY_LEVELS.get(plan.severity, "INFO"), r.focus.value,
+                          path_text(compiled.graph, plan.path),
+                          plan.shape.value if isinstance(plan.shape, ox.NamedNode) else None, message,
+                          r.value.value if r.value is not None else None, r.component)
+        results.append((finding, plan, r.component, r.focus, r.value))
     results.sort(key=lambda r: _sort_key(r[0]))
     findings = [r[0] for r in results]
     conforms = not any(r[1].severity == SH + "Violation" for r in results)
-    return ValidationReport(conforms, findings, _report_turtle(conforms, results, graph, ns), engine="native")
+    return ValidationReport(conforms, findings, _report_turtle(conforms, results, compiled.graph, ns), engine="native")
 
 
 def _english(messages) -> str:

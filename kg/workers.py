@@ -12,13 +12,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
 
 from .assemble import document_nquads
 from .extract import extract
 from .lexicon import Lexicon
 from .model import SourceDocument
 from .namespaces import Namespaces
+from .validate import CompiledShapes, RawResult
 
 
 @dataclass(frozen=True)
@@ -28,17 +31,23 @@ class DocumentGraph:
     nquads: bytes
     facts: int
     entities: int
+    local_results: list[RawResult] = field(default_factory=list)  # the graph-local SHACL plans' results
 
 
-_SHARED: tuple[list[SourceDocument], Lexicon, Namespaces] | None = None  # set before forking
+_SHARED: tuple[list[SourceDocument], Lexicon, Namespaces, CompiledShapes | None] | None = None  # set before forking
 
 
 def _extract_one(index: int) -> DocumentGraph:
     assert _SHARED is not None
-    documents, lexicon, ns = _SHARED
+    documents, lexicon, ns, shapes = _SHARED
     extraction = extract(documents[index], lexicon, ns)
-    return DocumentGraph(document_nquads(documents[index], extraction, ns), len(extraction.facts),
-                         len(extraction.entities))
+    nquads = document_nquads(documents[index], extraction, ns)
+    local_results = []
+    if shapes is not None:  # the document's evidence nodes, checked on its own graph while it is small
+        graph = ox.Store()
+        graph.load(nquads, format=ox.RdfFormat.N_QUADS)
+        local_results = shapes.run(graph, "local")
+    return DocumentGraph(nquads, len(extraction.facts), len(extraction.entities), local_results)
 
 
 def default_jobs() -> int:
@@ -46,11 +55,14 @@ def default_jobs() -> int:
 
 
 def extract_documents(documents: list[SourceDocument], lexicon: Lexicon, ns: Namespaces,
-                      jobs: int = 0) -> Iterator[DocumentGraph]:
-    """Each document's graph, in document order; ``jobs`` processes (0: one per core)."""
+                      jobs: int = 0, shapes: CompiledShapes | None = None) -> Iterator[DocumentGraph]:
+    """Each document's graph, in document order; ``jobs`` processes (0: one per core).
+
+    With ``shapes``, each document's graph is also checked against the graph-local shapes.
+    """
     global _SHARED
     jobs = jobs or default_jobs()
-    _SHARED = (documents, lexicon, ns)
+    _SHARED = (documents, lexicon, ns, shapes)
     try:
         if jobs == 1 or len(documents) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             for index in range(len(documents)):

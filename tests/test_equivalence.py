@@ -271,3 +271,50 @@ def test_native_validator_refuses_shapes_it_does_not_implement(closed, ns):
     shapes = _shapes(ns) + "\nkgs:ClosedShape a sh:NodeShape ; sh:targetClass kgo:Place ; sh:closed true .\n"
     with pytest.raises(UnsupportedShape, match="closed"):
         native_validate(closed, shapes, ns)
+
+
+def _whole_dataset_report(build_dir, ns):
+    """Every shape run over the built store's named graphs at once, as the reference does."""
+    from kg.store import STORE_DIR
+
+    stored = ox.Store.read_only(str(build_dir / STORE_DIR))
+    whole = ox.Store()
+    whole.bulk_extend(q for q in stored if not isinstance(q.graph_name, ox.DefaultGraph))
+    return native_validate(whole, _shapes(ns), ns)
+
+
+def test_build_validating_evidence_document_by_document_equals_whole_dataset_validation(seeds_build, ns):
+    """The build runs the evidence shapes on each document's graph in the extraction workers and
+    the other shapes on the whole dataset; together they give the whole-dataset report, byte for byte."""
+    whole = _whole_dataset_report(seeds_build.out, ns)
+    assert (seeds_build.out / "validation.ttl").read_text(encoding="utf-8") == whole.report_turtle
+    assert [f.key() for f in seeds_build.validation.findings] == [f.key() for f in whole.findings]
+
+
+def test_malformed_evidence_in_a_document_is_caught_by_the_build(tmp_path, monkeypatch, ns):
+    """Evidence without its rule, written by a (sabotaged) assembler in the extraction workers, fails
+    the build's validation exactly as a whole-dataset validation fails it."""
+    import shutil
+
+    from kg import assemble
+    from kg.build import BuildOptions, run_build
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("000_77b6502d2c739a3c.txt", "002_7baeba919f922f10.txt", "manifest.json"):
+        shutil.copy(SEEDS / name, seeds / name)
+    reified = assemble.DatasetWriter.reified
+
+    def without_rule(self, s, p, o, graph, scope, key, extra):
+        if scope != assemble.REFERENCE_DOC_ID and p.endswith("#label>"):
+            extra = [(predicate, value) for predicate, value in extra if not predicate.endswith("#rule>")]
+        return reified(self, s, p, o, graph, scope, key, extra)
+
+    monkeypatch.setattr(assemble.DatasetWriter, "reified", without_rule)
+    result = run_build(BuildOptions(seeds=seeds, out=tmp_path / "build", base=ns.base, jobs=2))
+    assert not result.validation.conforms
+    broken = [f for f in result.validation.findings if f.shape and f.shape.endswith("Evidence-rule")]
+    assert broken and all(f.level == "ERROR" and f.focus.startswith(ns.base + "evidence/") for f in broken)
+    assert {f.focus.split("/")[-2] for f in broken} == {"baise-pilot-zone-news-2020", "guangxi-opening-up-news-2021"}
+    whole = _whole_dataset_report(tmp_path / "build", ns)
+    assert [f.key() for f in result.validation.findings] == [f.key() for f in whole.findings]
