@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-STAGES = ("read", "extract", "assemble", "reason", "validate", "write")
+STAGES = ("read", "extract", "assemble", "reason", "validate", "dumps", "store")
 REPORT_BUDGET = 10.0  # seconds of repeated runs per report before taking the median of what ran
 REPORT_CAP = 60.0  # seconds before a report's timing process is stopped (--report-cap)
 COLD_CAP = 60.0  # seconds before a cold `kg report run` is stopped (--report-cap)

@@ -3,12 +3,19 @@
 Every asserted data triple gets an evidence node (a reified statement) in the same graph:
 the document, sentence, raw character offsets and rule for extracted facts, and the
 curated file for reference data.
+
+The text comes in two parts: the *core* (the facts themselves, the ontology, document
+metadata) and the *evidence* descriptions, nine in ten quads. Reasoning and most shapes need
+only the core, so the build keeps just the core in its in-memory working store; the evidence
+goes straight to the persistent store and the dumps, counted on the way (EvidenceTally).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,8 +60,23 @@ def iri_text(value: str) -> str:
     return f"<{value}>"
 
 
+def canonical_decimal(value: str) -> str:
+    """An xsd:decimal as stores write it back (XSD 1.1 canonical form: 4.0 is 4, 12.50 is 12.5)."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value  # not a decimal: left for validation to report
+    return format(number.normalize(), "f") if number.is_finite() else value
+
+
 def literal_text(value: str, lang: str | None = None, datatype: str | None = None) -> str:
-    """A literal in N-Triples syntax (language tags lower-cased, xsd:string left implicit)."""
+    """A literal in N-Triples syntax (language tags lower-cased, xsd:string left implicit).
+
+    Decimals are written in canonical form, as the store keeps them, so the dumps made from
+    this text and the store hold the same terms.
+    """
+    if datatype == XSD + "decimal":
+        value = canonical_decimal(value)
     quoted = '"' + value.translate(_ESCAPES) + '"'
     if lang:
         return f"{quoted}@{lang.lower()}"
@@ -67,30 +89,57 @@ def term_text(term: Term) -> str:
     return iri_text(term.value) if term.is_iri else literal_text(term.value, term.lang, term.datatype)
 
 
-class DatasetWriter:
-    """Adds triples, with or without evidence, to named graphs of an in-memory store.
+@dataclass
+class EvidenceTally:
+    """What the evidence descriptions add to the dataset, counted as they are written."""
 
-    Terms are N-Triples text, and quads go to the store as N-Quads in chunks: building the text
-    is cheaper than building term objects, and the chunks keep memory flat however large the
-    corpus.
+    quads: Counter = field(default_factory=Counter)  # graph (N-Triples text) -> evidence quads in it
+    nodes: int = 0
+    predicates: set[str] = field(default_factory=set)  # as N-Triples text
+
+    def add(self, other: "EvidenceTally") -> None:
+        self.quads.update(other.quads)
+        self.nodes += other.nodes
+        self.predicates |= other.predicates
+
+    @property
+    def total(self) -> int:
+        return sum(self.quads.values())
+
+
+@dataclass(frozen=True)
+class DatasetText:
+    """A piece of the dataset as N-Quads: the core, the evidence descriptions, and their tally."""
+
+    core: bytes
+    evidence: bytes
+    tally: EvidenceTally
+
+    @property
+    def nquads(self) -> bytes:
+        return self.core + self.evidence
+
+
+class DatasetWriter:
+    """Writes triples, with or without evidence, to named graphs as N-Quads text.
+
+    Terms are N-Triples text: building the text is cheaper than building term objects, and
+    text is what crosses from a worker process and what the stores and dumps read.
     """
 
-    CHUNK = 50_000  # quads per load
-
-    def __init__(self, ns: Namespaces, store: ox.Store | None = None, *, collect: bool = False) -> None:
+    def __init__(self, ns: Namespaces) -> None:
         self.ns = ns
-        self.store = ox.Store() if store is None and not collect else store
-        self._lines: list[str] = []
-        self._collected: list[bytes] = []  # with collect=True: the N-Quads text, for another process to load
+        self._core: list[str] = []
+        self._evidence: list[str] = []
+        self.tally = EvidenceTally()
         self.kgo = lambda local: iri_text(ns.kgo(local))
         self.rdf_type, self.rdf_subject = iri_text(RDF + "type"), iri_text(RDF + "subject")
         self.rdf_predicate, self.rdf_object = iri_text(RDF + "predicate"), iri_text(RDF + "object")
         self.evidence_type = self.kgo("Evidence")
+        self.tally.predicates |= {self.rdf_type, self.rdf_subject, self.rdf_predicate, self.rdf_object}
 
     def quad(self, s: str, p: str, o: str, graph: str) -> None:
-        self._lines.append(f"{s} {p} {o} {graph} .\n")
-        if len(self._lines) >= self.CHUNK:
-            self._load()
+        self._core.append(f"{s} {p} {o} {graph} .\n")
 
     def evidence_node(self, scope: str, s: str, p: str, o: str, key: str) -> str:
         digest = hashlib.sha1(f"{s}|{p}|{o}|{key}".encode()).hexdigest()[:16]
@@ -100,32 +149,21 @@ class DatasetWriter:
         """Assert s p o in graph and describe the evidence for it."""
         ev = self.evidence_node(scope, s, p, o, key)
         tail = f" {graph} .\n"
-        lines = [f"{s} {p} {o}{tail}", f"{ev} {self.rdf_type} {self.evidence_type}{tail}",
+        self._core.append(f"{s} {p} {o}{tail}")
+        lines = [f"{ev} {self.rdf_type} {self.evidence_type}{tail}",
                  f"{ev} {self.rdf_subject} {s}{tail}", f"{ev} {self.rdf_predicate} {p}{tail}",
                  f"{ev} {self.rdf_object} {o}{tail}"]
         lines += [f"{ev} {predicate} {value}{tail}" for predicate, value in extra]
-        self._lines += lines
-        if len(self._lines) >= self.CHUNK:
-            self._load()
+        self._evidence += lines
+        self.tally.quads[graph] += len(lines)
+        self.tally.nodes += 1
+        self.tally.predicates.update(predicate for predicate, _ in extra)
 
-    def _load(self) -> None:
-        text = "".join(self._lines).encode("utf-8")
-        self._lines = []
-        if self.store is None:
-            self._collected.append(text)
-        else:
-            self.store.load(text, format=ox.RdfFormat.N_QUADS)
-
-    def text(self) -> bytes:
-        """Everything written so far as N-Quads (collect mode)."""
-        self.flush()
-        text, self._collected = b"".join(self._collected), []
+    def text(self) -> DatasetText:
+        """Everything written so far."""
+        text = DatasetText("".join(self._core).encode("utf-8"), "".join(self._evidence).encode("utf-8"), self.tally)
+        self._core, self._evidence, self.tally = [], [], EvidenceTally()
         return text
-
-    def flush(self) -> ox.Store:
-        if self._lines:
-            self._load()
-        return self.store
 
 
 def _integer(value: int) -> str:
@@ -215,16 +253,16 @@ def add_document(writer: DatasetWriter, document: SourceDocument, extraction: Ex
                        ])
 
 
-def curated_store(parts: DatasetParts, ns: Namespaces) -> ox.Store:
-    """A new in-memory store with the ontology and the curated reference data."""
+def curated_text(parts: DatasetParts, ns: Namespaces) -> DatasetText:
+    """The ontology and the curated reference data, with their evidence."""
     writer = DatasetWriter(ns)
     add_curated(writer, parts)
-    return writer.flush()
+    return writer.text()
 
 
-def document_nquads(document: SourceDocument, extraction: Extraction, ns: Namespaces) -> bytes:
-    """One document's named graph (facts and their evidence) as N-Quads."""
-    writer = DatasetWriter(ns, collect=True)
+def document_text(document: SourceDocument, extraction: Extraction, ns: Namespaces) -> DatasetText:
+    """One document's named graph: its facts and their evidence."""
+    writer = DatasetWriter(ns)
     add_document(writer, document, extraction)
     return writer.text()
 
@@ -235,8 +273,9 @@ def add_nquads(store: ox.Store, text: bytes) -> None:
 
 def assemble(documents: list[SourceDocument], extractions: list[Extraction],
              parts: DatasetParts, ns: Namespaces) -> ox.Store:
-    """The asserted dataset (no inferences yet) in an in-memory store."""
-    store = curated_store(parts, ns)
+    """The whole asserted dataset, evidence included (no inferences yet), in an in-memory store."""
+    store = ox.Store()
+    add_nquads(store, curated_text(parts, ns).nquads)
     for document, extraction in zip(documents, extractions, strict=True):
-        add_nquads(store, document_nquads(document, extraction, ns))
+        add_nquads(store, document_text(document, extraction, ns).nquads)
     return store

@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import __version__
-from .assemble import DatasetParts, add_nquads, curated_store
+from .assemble import DatasetParts, DatasetText, EvidenceTally, add_nquads, curated_text
 from .documents import load_corpus
 from .dumps import DUMPS, write_dumps
 from .lexicon import load_lexicon
@@ -21,6 +23,19 @@ from .store import add_union, check_replaceable, publish_build, staging_dir, wri
 from .validate import ValidationReport, compile_for, validate_store
 from .void import write_void
 from .workers import extract_documents
+
+
+SPOOL = "dataset.nq"  # the whole dataset as N-Quads, in the staging folder while the build runs
+
+
+def store_of(nquads: bytes | Path) -> ox.Store:
+    """An in-memory store of N-Quads text or of a file of them."""
+    store = ox.Store()
+    if isinstance(nquads, Path):
+        store.load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 @dataclass(frozen=True)
@@ -77,54 +92,72 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
         documents = load_corpus(options.seeds)
         sources = [{"id": d.meta.doc_id, "file": d.meta.file_name, "sha256": d.sha256} for d in documents]
         t.detail = f"{len(documents)} documents"
-    # Extraction (in worker processes) and assembly (loading each document's graph as it comes)
-    # are interleaved, so only one document's facts are in memory at a time; each gets its share
-    # of the time.
-    started, loading = time.perf_counter(), 0.0
-    lexicon = load_lexicon(options.reference_files, ns)
-    store = curated_store(DatasetParts(options.ontology_file, options.reference_files), ns)
-    # Native SHACL: the shapes are compiled once; the evidence shapes run on each document's
-    # graph as it is extracted (and on the curated data now), the others on the closed dataset.
-    shapes = local_results = None
-    if options.validate and options.validator == "native":
-        shapes = compile_for(store, ns.rebase(options.shapes_file.read_text(encoding="utf-8")), ns)
-        local_results = shapes.run(store, "local")
-    facts = entities = 0
-    for graph in extract_documents(documents, lexicon, ns, options.jobs, shapes):
-        load_started = time.perf_counter()
-        add_nquads(store, graph.nquads)
-        loading += time.perf_counter() - load_started
-        facts, entities = facts + graph.facts, entities + graph.entities
-        if local_results is not None:
-            local_results += graph.local_results
-    document_count = len(documents)
-    del documents, lexicon
-    for name, seconds, detail in (
-        ("extract", time.perf_counter() - started - loading, f"{facts} facts, {entities} entities"),
-        ("assemble", loading, f"{len(store)} quads"),
-    ):
-        stages.append(StageTiming(name, seconds, detail))
-        progress(stages[-1])
-    with stage("reason") as t:
-        closure = close(store, ns, options.reasoner)
-        t.detail = f"{len(closure.inferred)} inferred triples ({closure.engine})"
-    # The store's content is final: persist it in the background while validation and dumps run.
+    # Extraction (in worker processes) and assembly are interleaved: each document's graph is
+    # loaded as it comes, its core into the in-memory working store (what reasoning and most
+    # shapes read) and all of it, evidence included, to the N-Quads spool that the persistent
+    # store and the dumps are made from. Each gets its share of the time.
     staging = staging_dir(options.out)
+    spool_path = staging / SPOOL
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="persist")
-    persisted = background.submit(write_store, store, staging)
     try:
+        started, loading = time.perf_counter(), 0.0
+        lexicon = load_lexicon(options.reference_files, ns)
+        working, evidence = ox.Store(), EvidenceTally()
+        with spool_path.open("wb") as spool:
+            def take(text: DatasetText) -> None:
+                add_nquads(working, text.core)
+                spool.write(text.core)
+                spool.write(text.evidence)
+                evidence.add(text.tally)
+
+            curated = curated_text(DatasetParts(options.ontology_file, options.reference_files), ns)
+            take(curated)
+            # Native SHACL: the shapes are compiled once; the evidence shapes run on each document's
+            # graph as it is extracted (and on the curated data now), the others on the closed core.
+            shapes = local_results = None
+            if options.validate and options.validator == "native":
+                shapes = compile_for(working, ns.rebase(options.shapes_file.read_text(encoding="utf-8")), ns)
+                local_results = shapes.run(store_of(curated.nquads), "local")
+            facts = entities = 0
+            for graph in extract_documents(documents, lexicon, ns, options.jobs, shapes):
+                load_started = time.perf_counter()
+                take(graph.text)
+                loading += time.perf_counter() - load_started
+                facts, entities = facts + graph.facts, entities + graph.entities
+                if local_results is not None:
+                    local_results += graph.local_results
+            document_count = len(documents)
+            del documents, lexicon
+            for name, seconds, detail in (
+                ("extract", time.perf_counter() - started - loading, f"{facts} facts, {entities} entities"),
+                ("assemble", loading, f"{len(working) + evidence.total} quads ({evidence.total} of evidence)"),
+            ):
+                stages.append(StageTiming(name, seconds, detail))
+                progress(stages[-1])
+            with stage("reason") as t:
+                closure = close(working, ns, options.reasoner)
+                inferred = ox.NamedNode(ns.inferred_graph)
+                spool.write(ox.serialize([ox.Quad(x.subject, x.predicate, x.object, inferred) for x in closure.inferred],
+                                         format=ox.RdfFormat.N_QUADS))
+                t.detail = f"{len(closure.inferred)} inferred triples ({closure.engine})"
+        # The dataset is final: persist it in the background while validation and dumps run.
+        persisted = background.submit(write_store, spool_path, staging)
         with stage("validate") as t:
-            report = (validate_store(store, options.shapes_file, ns, options.validator, compiled=shapes,
-                                     local_results=local_results) if options.validate
-                      else ValidationReport(conforms=True, skipped=True))
+            if not options.validate:
+                report = ValidationReport(conforms=True, skipped=True)
+            elif options.validator == "native":
+                report = validate_store(working, options.shapes_file, ns, "native", compiled=shapes,
+                                        local_results=local_results)
+            else:  # the reference engine reads the whole dataset, evidence included
+                report = validate_store(store_of(spool_path), options.shapes_file, ns, options.validator)
             t.detail = report.summary() + (f" ({report.engine})" if report.engine else "")
-        with stage("write") as t:
-            quads = len(store)
-            dump_paths = write_dumps(store, staging, ns)
+        with stage("dumps") as t:
+            quads = len(working) + evidence.total
+            dump_paths = write_dumps(spool_path, staging, ns)
             # Queries read the union of the graphs as a set: kg.nt is that union, loaded once the
             # named graphs are persisted.
             union_loaded = background.submit(add_union, staging, staging / "kg.nt")
-            write_void(store, staging, ns, [p.name for p in dump_paths])
+            write_void(working, evidence, staging, ns, [p.name for p in dump_paths])
             (staging / "validation.ttl").write_text(report.report_turtle, encoding="utf-8")
             write_build_info(staging, {
                 "version": __version__, "base": ns.base, "reasoner": closure.engine,
@@ -134,15 +167,17 @@ def run_build(options: BuildOptions, progress: Progress = lambda stage: None) ->
                 "conforms": report.conforms, "validation": dict(report.counts),
                 "default_graph": "union",
             })
+            t.detail = f"{', '.join(DUMPS)}, void.ttl, validation.ttl"
+        with stage("store") as t:  # what is left of the background writes once the dumps are done
             persisted.result()
             union_loaded.result()
+            spool_path.unlink()
             publish_build(staging, options.out)
-            t.detail = f"{quads} quads, store and dumps {', '.join(DUMPS)}"
+            t.detail = f"{quads} quads in named graphs and their union in the default graph"
     except BaseException:
         import shutil
 
-        persisted.cancel()
-        background.shutdown(wait=True)
+        background.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     background.shutdown(wait=True)

@@ -10,13 +10,14 @@ and every dump written from it, is the same whatever the number of workers.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .assemble import document_nquads
+from .assemble import DatasetText, document_text
 from .extract import extract
 from .lexicon import Lexicon
 from .model import SourceDocument
@@ -28,7 +29,7 @@ from .validate import CompiledShapes, RawResult
 class DocumentGraph:
     """What the build keeps of one extracted document."""
 
-    nquads: bytes
+    text: DatasetText
     facts: int
     entities: int
     local_results: list[RawResult] = field(default_factory=list)  # the graph-local SHACL plans' results
@@ -41,13 +42,13 @@ def _extract_one(index: int) -> DocumentGraph:
     assert _SHARED is not None
     documents, lexicon, ns, shapes = _SHARED
     extraction = extract(documents[index], lexicon, ns)
-    nquads = document_nquads(documents[index], extraction, ns)
+    text = document_text(documents[index], extraction, ns)
     local_results = []
     if shapes is not None:  # the document's evidence nodes, checked on its own graph while it is small
         graph = ox.Store()
-        graph.load(nquads, format=ox.RdfFormat.N_QUADS)
+        graph.load(text.nquads, format=ox.RdfFormat.N_QUADS)
         local_results = shapes.run(graph, "local")
-    return DocumentGraph(nquads, len(extraction.facts), len(extraction.entities), local_results)
+    return DocumentGraph(text, len(extraction.facts), len(extraction.entities), local_results)
 
 
 def default_jobs() -> int:
@@ -72,7 +73,18 @@ def extract_documents(documents: list[SourceDocument], lexicon: Lexicon, ns: Nam
         from .slugs import pinyin
 
         pinyin("预热")  # likewise the pinyin dictionary
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(documents))) as pool:
-            yield from pool.imap(_extract_one, range(len(documents)), chunksize=1)
+        workers = min(jobs, len(documents))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # A few documents ahead of the one being loaded, not all of them: the results wait in
+            # this process's memory until the build takes them.
+            ahead = 2 * workers
+            pending = deque(pool.apply_async(_extract_one, (i,)) for i in range(min(ahead, len(documents))))
+            next_index = len(pending)
+            while pending:
+                result = pending.popleft().get()
+                if next_index < len(documents):
+                    pending.append(pool.apply_async(_extract_one, (next_index,)))
+                    next_index += 1
+                yield result
     finally:
         _SHARED = None
