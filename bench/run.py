@@ -352,6 +352,8 @@ def print_tables(results: list[ScaleResult], cap: float) -> str:
     if any(r.cli_walls for r in results):
         out.append("| `kg build` wall (median) | " + " | ".join(
             _seconds(statistics.median(r.cli_walls)) if r.cli_walls else "–" for r in results) + " |")
+    out.append("| build wall per document | " + " | ".join(
+        f"{r.median_run.wall / max(r.documents, 1):.2f} s" for r in results) + " |")
     out.append("| quads | " + " | ".join(str(r.median_run.summary.get("quads", "–")) for r in results) + " |")
     out.append("| SHACL | " + " | ".join(str(r.median_run.summary.get("validation", "–")) for r in results) + " |")
 
@@ -411,7 +413,44 @@ def print_tables(results: list[ScaleResult], cap: float) -> str:
         worst.append(f"{_ms(max((t.median_ms for t in ok), default=None))} / "
                      f"{_ms(max((t.cold_ms for t in ok if t.cold_ms is not None), default=None))}")
     out.append("| **slowest** | " + " | ".join(worst) + " |")
+    out += ["", "### Targets", ""] + [f"- {line}" for line in target_lines(results)]
     return "\n".join(out)
+
+
+def target_lines(results: list[ScaleResult]) -> list[str]:
+    """Each target of the benchmark, met or missed, with the measured figure."""
+    lines = []
+
+    def check(label: str, value: float | None, limit: float, unit: str) -> None:
+        if value is None:
+            lines.append(f"{label}: not measured")
+        else:
+            lines.append(f"{label} <= {limit:g} {unit}: {'met' if value <= limit else 'MISSED'} ({value:.3g} {unit})")
+
+    by_scale = {r.scale: r for r in results}
+    seeds = by_scale.get(1)
+    if seeds:
+        check("seeds: kg build wall", statistics.median(seeds.cli_walls) if seeds.cli_walls else None, 3, "s")
+        ok = [t for t in seeds.reports if not t.error]
+        check("seeds: slowest report, median in-process", max((t.median_ms for t in ok), default=None), 50, "ms")
+        colds = [t.cold_ms for t in ok if t.cold_ms is not None]
+        check("seeds: slowest kg report run, cold", max(colds) / 1000 if colds else None, 0.6, "s")
+    big = by_scale.get(100)
+    if big:
+        check("x100: build wall", big.median_run.wall, 180, "s")
+        check("x100: build peak RSS", big.median_run.peak_mb / 1024, 3, "GB")
+        failed = [t.name for t in big.reports if t.error]
+        ok = [t for t in big.reports if not t.error]
+        check("x100: slowest report, median in-process", max((t.median_ms for t in ok), default=None), 500, "ms")
+        if failed:
+            lines.append(f"x100: reports that failed: {', '.join(failed)}")
+    if seeds and len(results) > 1:
+        base = seeds.median_run.wall / max(seeds.documents, 1)
+        for r in results[1:]:
+            per_document = r.median_run.wall / max(r.documents, 1)
+            lines.append(f"x{r.scale}: build time per document {per_document / base:.2f} × the seeds' "
+                         f"({'no faster than linear' if per_document <= base * 1.1 else 'FASTER than linear'})")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

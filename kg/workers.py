@@ -77,8 +77,16 @@ def extract_documents(documents: list[SourceDocument], lexicon: Lexicon, ns: Nam
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # A few documents ahead of the one being loaded, not all of them: the results wait in
             # this process's memory until the build takes them.
+            # A small corpus is handed out all at once, longest document first, so the longest
+            # does not start last and keep one worker busy after the others are done.
             ahead = 2 * workers
-            pending = deque(pool.apply_async(_extract_one, (i,)) for i in range(min(ahead, len(documents))))
+            if len(documents) <= 4 * workers:
+                ahead = len(documents)
+                by_length = sorted(range(len(documents)), key=lambda i: -len(documents[i].raw))
+                started = {i: pool.apply_async(_extract_one, (i,)) for i in by_length}
+                pending = deque(started[i] for i in range(len(documents)))
+            else:
+                pending = deque(pool.apply_async(_extract_one, (i,)) for i in range(ahead))
             next_index = len(pending)
             while pending:
                 result = pending.popleft().get()
