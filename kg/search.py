@@ -102,9 +102,13 @@ class _Entry:
 class SearchIndex:
     """Every named entity of a store, with its names folded for matching."""
 
-    def __init__(self, store: ox.Store, ns: Namespaces) -> None:
+    def __init__(self, store: ox.Store, ns: Namespaces, *, named_exactly: str | None = None) -> None:
+        """With ``named_exactly``, only the entities one of whose names is that text (folded as
+        search folds it) are kept, and only their types are read: what resolving a name needs."""
         self.ns = ns
         self.entries: dict[str, _Entry] = {}
+        self._plain_names: dict[str, list] = {}
+        self._pinyin_names: dict[str, list] = {}
         prefixes = ns.prefixes()
         for row in store.query(_NAMES_QUERY, prefixes=prefixes, use_default_graph_as_union=True):
             entry = self._entry(row["s"].value)
@@ -119,11 +123,18 @@ class SearchIndex:
                 key = language.split("-")[0] or "und"
                 if key not in entry.display or predicate.endswith("#label"):  # rdfs:label wins over titles
                     entry.display[key] = name.value
+        types_query, machine_query = _TYPES_QUERY, _MACHINE_QUERY
+        if named_exactly is not None:
+            exact = {h.iri for h in self.search(named_exactly, limit=None) if h.rank <= EXACT_ALIAS}
+            self.entries = {iri: entry for iri, entry in self.entries.items() if iri in exact}
+            values = "VALUES ?s { " + " ".join(f"<{iri}>" for iri in sorted(exact)) + " } "
+            types_query = types_query.replace("WHERE {", "WHERE { " + values, 1)
+            machine_query = machine_query.replace("WHERE {", "WHERE { " + values, 1)
         direct: dict[str, set[str]] = {}
         for row in store.query(_SUBCLASS_QUERY, prefixes=prefixes, use_default_graph_as_union=True):
             direct.setdefault(row["sub"].value, set()).add(row["super"].value)
         superclasses = _transitive(direct)
-        for row in store.query(_TYPES_QUERY, prefixes=prefixes):
+        for row in store.query(types_query, prefixes=prefixes):
             entry = self.entries.get(row["s"].value)
             if entry is None:
                 continue
@@ -131,11 +142,9 @@ class SearchIndex:
             entry.classes |= {cls} | superclasses.get(cls, set())
             if row["g"].value != ns.inferred_graph:
                 entry.types.add(cls)
-        for row in store.query(_MACHINE_QUERY, prefixes=prefixes, use_default_graph_as_union=True):
+        for row in store.query(machine_query, prefixes=prefixes, use_default_graph_as_union=True):
             if row["s"].value in self.entries:
                 self.entries[row["s"].value].machine = True
-        self._plain_names: dict[str, list] = {}
-        self._pinyin_names: dict[str, list] = {}
 
     def _entry(self, iri: str) -> _Entry:
         entry = self.entries.get(iri)
@@ -218,13 +227,17 @@ def resolve_entity(store: ox.Store, text: str, ns: Namespaces, *, entity_class: 
     iri = expand_iri(text, ns) if not _HAN.search(text) else None
     if iri is not None:
         return iri
-    index = index or SearchIndex(store, ns)
     cls = None
     if entity_class:
         expanded = expand_iri(entity_class, ns)
         cls = expanded.value if expanded else entity_class
-    hits = index.search(text, limit=None, entity_class=cls)
+    # Only the entities named exactly so are read in full (their types); the whole index is
+    # built only to suggest names when there is none.
+    hits = (index or SearchIndex(store, ns, named_exactly=text)).search(text, limit=None, entity_class=cls)
     exact = [h for h in hits if h.rank <= EXACT_ALIAS]
+    if not exact and index is None:
+        hits = SearchIndex(store, ns).search(text, limit=None, entity_class=cls)
+        exact = [h for h in hits if h.rank <= EXACT_ALIAS]
     if exact:
         best_rank = min(h.rank for h in exact)
         exact = [h for h in exact if h.rank == best_rank]

@@ -152,3 +152,28 @@ def test_stats(seeds_build):
     assert numbers["classes"]["https://w3id.org/kaifang/ontology#BorderPilotZone"] == 9
     assert numbers["quads"] == sum(numbers["graphs"].values())
     assert numbers["rules"]["curation:reference"] > 0
+
+
+def test_resolving_a_name_reads_only_the_entities_so_named_and_agrees_with_the_whole_index(seeds_store, ns):
+    """resolve_entity builds a reduced index (the entities named exactly so, and their types) and
+    picks what the whole search index picks, for every Chinese label and alias, with and without a
+    class; names no entity has are still answered with suggestions."""
+    from kg.errors import UserError
+    from kg.search import _HAN, resolve_entity
+
+    index = SearchIndex(seeds_store, ns)
+    names = sorted({n for e in index.entries.values() for n in e.labels + e.aliases if _HAN.search(n)})
+    assert len(names) > 500
+
+    def outcome(name, cls, **kw):
+        try:
+            return resolve_entity(seeds_store, name, ns, entity_class=cls, **kw).value
+        except UserError as exc:
+            return str(exc)
+
+    for name in names[::40]:
+        for cls in (None, ns.kgo("Platform"), ns.kgo("Place")):
+            assert outcome(name, cls) == outcome(name, cls, index=index), (name, cls)
+    reduced = SearchIndex(seeds_store, ns, named_exactly="百色试验区")
+    assert list(reduced.entries) == [ns.entity("zone", "baise-pilot-zone")]
+    assert "did you mean" in outcome("北部湾", None)
