@@ -13,9 +13,9 @@ goes straight to the persistent store and the dumps, counted on the way (Evidenc
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal, InvalidOperation
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -271,11 +271,20 @@ def add_nquads(store: ox.Store, text: bytes) -> None:
     store.load(text, format=ox.RdfFormat.N_QUADS)
 
 
+def store_of(nquads: bytes | Path) -> ox.Store:
+    """A new in-memory store of N-Quads text or of a file of them."""
+    store = ox.Store()
+    if isinstance(nquads, Path):
+        store.load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    else:
+        add_nquads(store, nquads)
+    return store
+
+
 def assemble(documents: list[SourceDocument], extractions: list[Extraction],
              parts: DatasetParts, ns: Namespaces) -> ox.Store:
     """The whole asserted dataset, evidence included (no inferences yet), in an in-memory store."""
-    store = ox.Store()
-    add_nquads(store, curated_text(parts, ns).nquads)
+    store = store_of(curated_text(parts, ns).nquads)
     for document, extraction in zip(documents, extractions, strict=True):
         add_nquads(store, document_text(document, extraction, ns).nquads)
     return store

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .assemble import DatasetParts, DatasetText, EvidenceTally, add_nquads, curated_text
+from .assemble import DatasetParts, DatasetText, EvidenceTally, add_nquads, curated_text, store_of
 from .documents import load_corpus
 from .dumps import DUMPS, write_dumps
 from .lexicon import load_lexicon
@@ -26,16 +26,6 @@ from .workers import extract_documents
 
 
 SPOOL = "dataset.nq"  # the whole dataset as N-Quads, in the staging folder while the build runs
-
-
-def store_of(nquads: bytes | Path) -> ox.Store:
-    """An in-memory store of N-Quads text or of a file of them."""
-    store = ox.Store()
-    if isinstance(nquads, Path):
-        store.load(path=nquads, format=ox.RdfFormat.N_QUADS)
-    else:
-        store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    return store
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ class _Compiler:
     def targets(self, shape) -> str | None:
         g = self.graph
         parts = [f"{{ {self.instance_of('?this', c)} }}" for c in g.objects(shape, SH + "targetClass")]
-        if shape in g.typed.get(RDFS + "Class", []) or shape in g.typed.get("http://www.w3.org/2002/07/owl#Class", []):
+        if self._is_class(shape):
             parts.append(f"{{ {self.instance_of('?this', shape)} }}")  # implicit class target
         parts += [f"{{ ?this {p} [] }}" for p in g.objects(shape, SH + "targetSubjectsOf")]
         parts += [f"{{ [] {p} ?this }}" for p in g.objects(shape, SH + "targetObjectsOf")]
@@ -317,12 +317,17 @@ class _Compiler:
             queries += [replace(q, target_classes=classes) for q in shape_queries] if classes else shape_queries
         return queries
 
+    def _is_class(self, shape) -> bool:
+        """A shape that is also a class targets its own instances (SHACL's implicit class target)."""
+        g = self.graph
+        return shape in g.typed.get(RDFS + "Class", []) or shape in g.typed.get("http://www.w3.org/2002/07/owl#Class", [])
+
     def class_targets(self, shape) -> frozenset:
         """The classes a shape targets, if class targets are all it has (else empty)."""
         g = self.graph
         if any(g.objects(shape, SH + kind) for kind in ("targetSubjectsOf", "targetObjectsOf", "targetNode")):
             return frozenset()
-        if shape in g.typed.get(RDFS + "Class", []) or shape in g.typed.get("http://www.w3.org/2002/07/owl#Class", []):
+        if self._is_class(shape):
             return frozenset()
         return frozenset(c.value for c in g.objects(shape, SH + "targetClass") if isinstance(c, ox.NamedNode))
 

@@ -10,14 +10,13 @@ and every dump written from it, is the same whatever the number of workers.
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 import os
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 
-from .assemble import DatasetText, document_text
+from .assemble import DatasetText, document_text, store_of
 from .extract import extract
 from .lexicon import Lexicon
 from .model import SourceDocument
@@ -45,9 +44,7 @@ def _extract_one(index: int) -> DocumentGraph:
     text = document_text(documents[index], extraction, ns)
     local_results = []
     if shapes is not None:  # the document's evidence nodes, checked on its own graph while it is small
-        graph = ox.Store()
-        graph.load(text.nquads, format=ox.RdfFormat.N_QUADS)
-        local_results = shapes.run(graph, "local")
+        local_results = shapes.run(store_of(text.nquads), "local")
     return DocumentGraph(text, len(extraction.facts), len(extraction.entities), local_results)
 
 
